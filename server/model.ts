@@ -1,0 +1,134 @@
+/**
+ * The loaded logdir as the HTTP layer sees it: runs, tags and bounded series.
+ * Loading (discovery, tailing, sampling) produces these shapes; routes only
+ * read them. Large payloads (PNG bytes, raw tensors) are not held here: series
+ * entries carry what a list needs, and the bytes are read from disk on request.
+ */
+import type { TensorMetadata } from '../proto/index.js';
+
+export type TagKind = 'scalars' | 'images' | 'histograms' | 'text' | 'tensors' | 'other';
+
+/** Where a run sits in lensboard's distributed layout (`<job>/worker-<rank>`, `<job>/global`). */
+export type WorkerSlot = { kind: 'worker'; rank: number } | { kind: 'global' };
+
+export interface RunInfo {
+  /** Path relative to the logdir with `/` separators; `.` for the logdir itself. */
+  name: string;
+  /** The job a worker or global run belongs to, or null for a plain run. */
+  job: string | null;
+  worker: WorkerSlot | null;
+  /** `loading` until its files were read once; `no-data` when they hold no values yet. */
+  status: 'loading' | 'no-data' | 'ok';
+  fileCount: number;
+  /** Newest step and wall time over every tag, or null with no values. */
+  lastStep: number | null;
+  lastWallTime: number | null;
+  /** Problems met while reading this run (data loss, skipped values), newest last. */
+  warnings: string[];
+}
+
+export interface JobInfo {
+  name: string;
+  /** Worker run names ordered by rank. */
+  workers: string[];
+  global: string | null;
+}
+
+export interface TagInfo {
+  tag: string;
+  kind: TagKind;
+  pluginName: string;
+  displayName: string;
+  description: string;
+  /** Values seen for this tag, and how many of them the reservoir holds. */
+  total: number;
+  kept: number;
+  firstStep: number;
+  lastStep: number;
+  /** lensboard's own metadata, for tags under the `lensboard` plugin. */
+  metadata: TensorMetadata | null;
+}
+
+/**
+ * Every entry has a segment: a run's files are separate writers or launches,
+ * and within one file a step that goes backwards starts a new launch. Points of
+ * different segments are never joined by a line. Segments are numbered from 0
+ * in reading order, per (run, tag).
+ */
+export interface Entry {
+  step: number;
+  wallTime: number;
+  segment: number;
+}
+
+export interface ScalarPoint extends Entry {
+  value: number;
+}
+
+export interface ImageEntry extends Entry {
+  width: number;
+  height: number;
+  /** Images in this one event (a batch). */
+  count: number;
+}
+
+export interface HistogramEntry extends Entry {
+  /** Rows of [left edge, right edge, count]; edges may be non-finite in bad data. */
+  buckets: [number, number, number][];
+}
+
+export interface TextEntry extends Entry {
+  shape: number[];
+  values: string[];
+}
+
+export interface TensorEntry extends Entry {
+  dtype: string;
+  shape: number[];
+}
+
+/** A bounded series: the kept entries in reading order, and how many were seen. */
+export interface Series<T extends Entry> {
+  total: number;
+  entries: T[];
+}
+
+export interface LoadedTensor {
+  step: number;
+  wallTime: number;
+  dtype: string;
+  shape: number[];
+  /** Numeric values widened or copied to float32; strings are not served as tensors. */
+  values: Float32Array;
+}
+
+export interface LogdirChange {
+  run: string;
+  /** Absent when the run itself appeared, disappeared or changed status. */
+  tag?: string;
+  kind?: TagKind;
+  lastStep?: number;
+}
+
+/** The read side of a loaded logdir. Every method answers from memory except the `read*` ones. */
+export interface LogdirReader {
+  readonly logdir: string;
+  /** True until the first full pass over the logdir has finished. */
+  readonly loading: boolean;
+  runs(): RunInfo[];
+  jobs(): JobInfo[];
+  tags(run: string): TagInfo[] | undefined;
+  scalars(run: string, tag: string): Series<ScalarPoint> | undefined;
+  images(run: string, tag: string): Series<ImageEntry> | undefined;
+  histograms(run: string, tag: string): Series<HistogramEntry> | undefined;
+  text(run: string, tag: string): Series<TextEntry> | undefined;
+  tensors(run: string, tag: string): Series<TensorEntry> | undefined;
+  /** PNG (or other encoded) bytes of image `index` of the newest event at `step`. */
+  readImage(run: string, tag: string, step: number, index: number): Promise<Uint8Array | undefined>;
+  /** The newest tensor value at `step`. */
+  readTensor(run: string, tag: string, step: number): Promise<LoadedTensor | undefined>;
+  /** Called after each reload pass with what changed; returns an unsubscribe function. */
+  onChange(listener: (changes: LogdirChange[]) => void): () => void;
+  /** Problems not tied to one run (an unreadable directory), newest last. */
+  warnings(): string[];
+}

@@ -1,0 +1,132 @@
+/**
+ * TFRecord framing, both ways. One record on disk is:
+ *
+ *     u64le  payload length N
+ *     u32le  masked CRC32C of those 8 length bytes
+ *     N      payload (one serialized Event)
+ *     u32le  masked CRC32C of the payload
+ *
+ * A file that ends inside a record is the normal state of a file that is still
+ * being written, so reading reports "truncated" and the caller retries later
+ * from the same offset. A checksum mismatch is data loss and has its own error.
+ */
+import { maskedCrc32c } from './crc32c.js';
+
+export const HEADER_BYTES = 12;
+export const FOOTER_BYTES = 4;
+
+/**
+ * Records larger than this are refused by the writer and reported as corrupt
+ * by the reader: a damaged length field must never make the reader allocate
+ * (or wait for) terabytes. 1 GiB is far above any summary a viewer can use.
+ */
+export const MAX_RECORD_BYTES = 1 << 30;
+
+/** Frames one payload as a complete record. */
+export function encodeRecord(payload: Uint8Array): Buffer {
+  if (payload.length > MAX_RECORD_BYTES) {
+    throw new RangeError(
+      `record payload of ${payload.length} bytes exceeds the ${MAX_RECORD_BYTES}-byte cap`,
+    );
+  }
+  const record = Buffer.allocUnsafe(HEADER_BYTES + payload.length + FOOTER_BYTES);
+  record.writeBigUInt64LE(BigInt(payload.length), 0);
+  record.writeUInt32LE(maskedCrc32c(record.subarray(0, 8)), 8);
+  record.set(payload, HEADER_BYTES);
+  record.writeUInt32LE(maskedCrc32c(payload), HEADER_BYTES + payload.length);
+  return record;
+}
+
+/** Which part of a record failed its checksum or sanity check. */
+export type DataLossPart = 'length' | 'payload';
+
+/**
+ * Bytes on disk that can never become a valid record: a failed checksum or an
+ * impossible length. Retrying the same offset cannot help; the reader stops
+ * this file and keeps everything read before `offset`.
+ */
+export class DataLossError extends Error {
+  override readonly name = 'DataLossError';
+
+  constructor(
+    readonly file: string,
+    readonly offset: number,
+    readonly part: DataLossPart,
+    readonly detail: string,
+  ) {
+    super(`data loss in ${file} at offset ${offset}: ${part} ${detail}`);
+  }
+}
+
+/** One complete record found in a buffer. */
+export interface FramedRecord {
+  /** Offset of the record's first header byte, relative to the buffer's origin. */
+  offset: number;
+  /** The payload, a view into the caller's buffer (not a copy). */
+  payload: Uint8Array;
+  /** Offset just past this record: where the next one starts. */
+  next: number;
+}
+
+export type ReadRecordResult =
+  | { kind: 'record'; record: FramedRecord }
+  /** The buffer ends inside a record; `needed` bytes from `offset` would complete it. */
+  | { kind: 'truncated'; needed: number };
+
+/**
+ * Reads the record starting at `at` in `bytes`. `origin` is the file offset of
+ * `bytes[0]`, so offsets in results and errors are file offsets. `file` names
+ * the source in errors. Throws DataLossError for corrupt framing.
+ */
+export function readRecord(
+  bytes: Uint8Array,
+  at: number,
+  file: string,
+  origin = 0,
+): ReadRecordResult {
+  const available = bytes.length - at;
+  if (available < HEADER_BYTES) return { kind: 'truncated', needed: HEADER_BYTES };
+
+  const view = new DataView(bytes.buffer, bytes.byteOffset + at, HEADER_BYTES);
+  const lengthCrc = maskedCrc32c(bytes.subarray(at, at + 8));
+  const storedLengthCrc = view.getUint32(8, true);
+  if (lengthCrc !== storedLengthCrc) {
+    throw new DataLossError(
+      file,
+      origin + at,
+      'length',
+      checksumDetail(lengthCrc, storedLengthCrc),
+    );
+  }
+  const length = view.getBigUint64(0, true);
+  if (length > BigInt(MAX_RECORD_BYTES)) {
+    throw new DataLossError(
+      file,
+      origin + at,
+      'length',
+      `of ${length} bytes exceeds the ${MAX_RECORD_BYTES}-byte cap`,
+    );
+  }
+
+  const size = HEADER_BYTES + Number(length) + FOOTER_BYTES;
+  if (available < size) return { kind: 'truncated', needed: size };
+
+  const payload = bytes.subarray(at + HEADER_BYTES, at + HEADER_BYTES + Number(length));
+  const payloadCrc = maskedCrc32c(payload);
+  const footer = new DataView(bytes.buffer, bytes.byteOffset + at + size - FOOTER_BYTES, 4);
+  const storedPayloadCrc = footer.getUint32(0, true);
+  if (payloadCrc !== storedPayloadCrc) {
+    throw new DataLossError(
+      file,
+      origin + at,
+      'payload',
+      checksumDetail(payloadCrc, storedPayloadCrc),
+    );
+  }
+  return { kind: 'record', record: { offset: origin + at, payload, next: origin + at + size } };
+}
+
+function checksumDetail(computed: number, stored: number): string {
+  const hex = (n: number) => `0x${n.toString(16).padStart(8, '0')}`;
+  return `checksum mismatch: got ${hex(stored)}, want ${hex(computed)}`;
+}
