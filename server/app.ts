@@ -53,7 +53,7 @@ export function createApp(options: AppOptions): LensboardApp {
     events.routes(),
     unknownApiRoute,
   );
-  app.use(staticRoutes(options.staticDir ?? defaultStaticDir()));
+  app.use(staticRoutes(options.staticDir ?? defaultStaticDir()), unknownPath);
   app.use(errorResponder(logger));
   return { app, events };
 }
@@ -81,6 +81,10 @@ const unknownApiRoute: RequestHandler = function unknownApiRoute(req, _res, next
     return;
   }
   next(HttpError.notFound(`unknown API route: ${req.path}`));
+};
+
+const unknownPath: RequestHandler = function unknownPath(req, _res, next) {
+  next(HttpError.notFound(`not found: ${req.path}`));
 };
 
 function errorResponder(logger: Logger): ErrorRequestHandler {
