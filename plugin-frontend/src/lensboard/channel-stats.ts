@@ -1,0 +1,113 @@
+/**
+ * What a channel's values say about it: summary statistics of its maps, and
+ * whether it is dead (exactly zero for every probe) or saturated (stuck at the
+ * flat ends of its activation function for nearly every probe). Also the
+ * model's predicted class per probe, read from the output layer.
+ */
+import { mapValue, type MapRef } from './tensor-maps.js';
+
+export interface MapStats {
+  /** Finite extremes and mean; NaN when no value is finite. */
+  min: number;
+  max: number;
+  mean: number;
+  /** Fractions of all values (finite or not). */
+  fractionZero: number;
+  fractionSaturated: number;
+  nonFinite: number;
+  count: number;
+}
+
+export interface ChannelHealth {
+  dead: boolean;
+  saturated: boolean;
+}
+
+/**
+ * A channel counts as saturated when at least this fraction of its values over
+ * all probes lies in its activation's flat region: the gradient through it is
+ * then near zero for almost every input.
+ */
+export const SATURATED_FRACTION = 0.95;
+
+/**
+ * The flat regions of bounded activations. Unbounded ones (relu, linear, elu)
+ * have none: a relu fails by dying, which is reported on its own.
+ */
+const SATURATION_TESTS: Record<string, (value: number) => boolean> = {
+  sigmoid: (v) => v <= 0.01 || v >= 0.99,
+  hardsigmoid: (v) => v <= 0 || v >= 1,
+  tanh: (v) => Math.abs(v) >= 0.99,
+  softsign: (v) => Math.abs(v) >= 0.99,
+  relu6: (v) => v >= 6,
+};
+
+export function saturationTest(
+  activation: string | undefined,
+): ((value: number) => boolean) | null {
+  return SATURATION_TESTS[(activation ?? '').toLowerCase().replace(/_/g, '')] ?? null;
+}
+
+/** Statistics over every cell of every map given (one probe, or all probes). */
+export function mapStats(maps: readonly MapRef[], activation?: string): MapStats {
+  const saturated = saturationTest(activation);
+  let min = Infinity,
+    max = -Infinity,
+    sum = 0,
+    finite = 0,
+    zeros = 0,
+    flat = 0,
+    count = 0;
+  for (const map of maps) {
+    for (let y = 0; y < map.height; y++) {
+      for (let x = 0; x < map.width; x++) {
+        const v = mapValue(map, y, x);
+        count++;
+        if (v === 0) zeros++;
+        if (saturated?.(v)) flat++;
+        if (!Number.isFinite(v)) continue;
+        finite++;
+        sum += v;
+        if (v < min) min = v;
+        if (v > max) max = v;
+      }
+    }
+  }
+  return {
+    min: finite ? min : NaN,
+    max: finite ? max : NaN,
+    mean: finite ? sum / finite : NaN,
+    fractionZero: count ? zeros / count : 0,
+    fractionSaturated: count ? flat / count : 0,
+    nonFinite: count - finite,
+    count,
+  };
+}
+
+/** Dead and saturated flags from statistics taken over all probes. */
+export function channelHealth(acrossProbes: MapStats): ChannelHealth {
+  return {
+    dead: acrossProbes.count > 0 && acrossProbes.fractionZero === 1,
+    saturated: acrossProbes.count > 0 && acrossProbes.fractionSaturated >= SATURATED_FRACTION,
+  };
+}
+
+/** Index of the largest value among `length` values from `offset`; NaN never wins; -1 if none is comparable. */
+export function argmax(values: Float32Array, offset: number, length: number): number {
+  let best = -1;
+  for (let i = 0; i < length; i++) {
+    const v = values[offset + i];
+    if (Number.isNaN(v)) continue;
+    if (best < 0 || v > values[offset + best]) best = i;
+  }
+  return best;
+}
+
+/** The predicted class of every probe from an output activation `[probes, classes]`. */
+export function predictions(output: { shape: number[]; values: Float32Array }): number[] {
+  if (output.shape.length !== 2) {
+    throw new Error(`output activation shape: got [${output.shape}], want [probes, classes]`);
+  }
+  const [probes, classes] = output.shape;
+  return Array.from({ length: probes }, (_, p) => argmax(output.values, p * classes, classes));
+}
