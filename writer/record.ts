@@ -24,17 +24,28 @@ export const MAX_RECORD_BYTES = 1 << 30;
 
 /** Frames one payload as a complete record. */
 export function encodeRecord(payload: Uint8Array): Buffer {
+  const [header, footer] = recordFrame(payload);
+  return Buffer.concat([header, payload, footer]);
+}
+
+/**
+ * The bytes that go before and after `payload` to make it a record, so that a
+ * large payload can be written as it is (scatter-gather) instead of copied.
+ */
+export function recordFrame(payload: Uint8Array): [header: Buffer, footer: Buffer] {
   if (payload.length > MAX_RECORD_BYTES) {
     throw new RangeError(
       `record payload of ${payload.length} bytes exceeds the ${MAX_RECORD_BYTES}-byte cap`,
     );
   }
-  const record = Buffer.allocUnsafe(HEADER_BYTES + payload.length + FOOTER_BYTES);
-  record.writeBigUInt64LE(BigInt(payload.length), 0);
-  record.writeUInt32LE(maskedCrc32c(record.subarray(0, 8)), 8);
-  record.set(payload, HEADER_BYTES);
-  record.writeUInt32LE(maskedCrc32c(payload), HEADER_BYTES + payload.length);
-  return record;
+  const header = Buffer.allocUnsafe(HEADER_BYTES);
+  // The length fits in 32 bits (the cap is 2^30), so the high word is zero.
+  header.writeUInt32LE(payload.length, 0);
+  header.writeUInt32LE(0, 4);
+  header.writeUInt32LE(maskedCrc32c(header.subarray(0, 8)), 8);
+  const footer = Buffer.allocUnsafe(FOOTER_BYTES);
+  footer.writeUInt32LE(maskedCrc32c(payload), 0);
+  return [header, footer];
 }
 
 /** Which part of a record failed its checksum or sanity check. */

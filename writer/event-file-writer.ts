@@ -1,0 +1,300 @@
+/**
+ * One event file in one run directory: Events in, framed records on disk.
+ *
+ * Appending never waits for the disk. `write()` encodes and frames the event
+ * at once (so the caller may reuse its arrays) and queues the bytes; the queue
+ * is written asynchronously when it passes `DRAIN_BYTES`, every
+ * `flushIntervalMs`, on `flush()` and on `close()`.
+ *
+ * Every batch of records is given its file offset when it leaves the queue and
+ * is written there with a positional write. Writes may therefore finish in
+ * any order, and at process exit a batch still in flight can be rewritten
+ * synchronously at the same offset without risk of duplicating it.
+ *
+ * I/O errors (ENOSPC, EACCES, ...) never throw into the caller of `write()`:
+ * the first one goes to `onError`, every later `flush()`/`close()` rejects
+ * with it, and events written after it are counted, not queued.
+ */
+import { closeSync, fsync, mkdirSync, openSync, writev, writevSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { EventType, type Event } from '../proto/index.js';
+import { registerForExit, unregisterForExit, type ExitFlushable } from './exit-hooks.js';
+import { recordFrame } from './record.js';
+
+const writevAsync = promisify(writev);
+const fsyncAsync = promisify(fsync);
+
+/** The default period of the background flush: events reach the OS within a second. */
+export const DEFAULT_FLUSH_INTERVAL_MS = 1000;
+
+/** The default bound of the in-memory queue. */
+export const DEFAULT_MAX_QUEUED_BYTES = 64 * 1024 * 1024;
+
+/** Queued bytes that start a background write before the next periodic flush. */
+const DRAIN_BYTES = 1024 * 1024;
+
+export const FILE_VERSION = 'brain.Event:2';
+export const SOURCE_WRITER = 'lensboard';
+
+export interface EventFileWriterOptions {
+  /** Period of the background flush in milliseconds; default 1000. */
+  flushIntervalMs?: number;
+  /**
+   * Bound of the bytes queued in memory; default 64 MiB. An append that would
+   * pass it writes the whole queue synchronously first: the caller waits for
+   * the disk instead of events being dropped or memory growing without bound.
+   */
+  maxQueuedBytes?: number;
+  /** Receives the first I/O error; default: a process warning. */
+  onError?: (error: Error) => void;
+}
+
+/** An I/O error of one event file; `code` is the system's (ENOSPC, EACCES, ...). */
+export class EventFileError extends Error {
+  override readonly name = 'EventFileError';
+  readonly code: string | undefined;
+
+  constructor(
+    readonly file: string,
+    cause: unknown,
+    /** Events appended but not written because of this error. */
+    readonly lostEvents = 0,
+  ) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    const lost = lostEvents > 0 ? `; ${lostEvents} queued or later events were not written` : '';
+    super(`cannot write event file ${file}: ${reason}${lost}`, { cause });
+    this.code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  }
+}
+
+/** Records that left the queue together, and the file offset they were given. */
+interface Batch {
+  offset: number;
+  chunks: Uint8Array[];
+  bytes: number;
+}
+
+/** A record is queued as header, payload and footer. */
+const CHUNKS_PER_RECORD = 3;
+
+/** Distinguishes the files one process creates within one second. */
+let fileCounter = 0;
+
+export class EventFileWriter implements ExitFlushable {
+  readonly runDir: string;
+  readonly filePath: string;
+
+  private readonly fd: number;
+  private readonly maxQueuedBytes: number;
+  private readonly onError: (error: Error) => void;
+  private readonly timer: NodeJS.Timeout;
+
+  /** Framed records not yet given an offset, in append order; `queuedBytes` is their size. */
+  private queue: Uint8Array[] = [];
+  private queuedBytes = 0;
+  /** Offset the next batch will be written at: the size of the file once all writes finish. */
+  private nextOffset = 0;
+  /** Batches handed to an asynchronous write that has not finished. */
+  private readonly inFlight = new Set<Batch>();
+  /** The running background drain, if any; it empties the queue before resolving. */
+  private draining: Promise<void> | null = null;
+  /** The first I/O error; once set, nothing more is written. */
+  private error: EventFileError | null = null;
+  /** Events queued when the error struck or appended after it. */
+  private lostEvents = 0;
+  private closing: Promise<void> | null = null;
+
+  constructor(runDir: string, options: EventFileWriterOptions = {}) {
+    this.runDir = runDir;
+    this.maxQueuedBytes = positiveOption(options, 'maxQueuedBytes', DEFAULT_MAX_QUEUED_BYTES);
+    const interval = positiveOption(options, 'flushIntervalMs', DEFAULT_FLUSH_INTERVAL_MS);
+    this.onError = options.onError ?? ((error) => process.emitWarning(error));
+
+    mkdirSync(runDir, { recursive: true });
+    [this.filePath, this.fd] = createEventFile(runDir);
+    this.write({
+      wallTime: Date.now() / 1000,
+      fileVersion: FILE_VERSION,
+      sourceMetadata: { writer: SOURCE_WRITER },
+    });
+    this.timer = setInterval(() => this.flushInBackground(), interval).unref();
+    registerForExit(this);
+  }
+
+  /** Encodes, frames and queues one event. Throws only if the writer is closed. */
+  write(event: Event): void {
+    this.writePayload(EventType.encode(event as Record<string, unknown>).finish());
+  }
+
+  /** Queues one serialized Event. */
+  writePayload(payload: Uint8Array): void {
+    if (this.closing) throw new Error(`event file ${this.filePath} is closed`);
+    if (this.error) {
+      this.lostEvents++;
+      return;
+    }
+    const [header, footer] = recordFrame(payload);
+    const size = header.length + payload.length + footer.length;
+    if (this.queuedBytes + size > this.maxQueuedBytes) this.writeQueueSync();
+    this.queue.push(header, payload, footer);
+    this.queuedBytes += size;
+    if (this.queuedBytes >= DRAIN_BYTES) this.flushInBackground();
+  }
+
+  /** Resolves when every event written so far is in the file (not necessarily on the platter). */
+  async flush(): Promise<void> {
+    await this.drain();
+    this.throwIfFailed();
+  }
+
+  /** Flushes, fsyncs and closes the file. Later calls return the same promise. */
+  close(): Promise<void> {
+    this.closing ??= this.closeOnce();
+    return this.closing;
+  }
+
+  flushInBackground(): void {
+    void this.drain();
+  }
+
+  flushSync(): void {
+    if (this.error) return;
+    try {
+      for (const batch of this.inFlight) writeBatchSync(this.fd, batch);
+      this.writeQueueSync();
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private async closeOnce(): Promise<void> {
+    clearInterval(this.timer);
+    try {
+      await this.drain();
+      if (!this.error) await fsyncAsync(this.fd).catch((error) => this.fail(error));
+    } finally {
+      closeSync(this.fd);
+      unregisterForExit(this);
+    }
+    this.throwIfFailed();
+  }
+
+  private drain(): Promise<void> {
+    this.draining ??= this.drainQueue().finally(() => (this.draining = null));
+    return this.draining;
+  }
+
+  private async drainQueue(): Promise<void> {
+    while (this.queue.length > 0 && !this.error) {
+      const batch = this.takeBatch();
+      this.inFlight.add(batch);
+      try {
+        await writeBatch(this.fd, batch);
+      } catch (error) {
+        this.fail(error);
+      } finally {
+        this.inFlight.delete(batch);
+      }
+    }
+  }
+
+  private writeQueueSync(): void {
+    if (this.queue.length === 0) return;
+    try {
+      writeBatchSync(this.fd, this.takeBatch());
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private takeBatch(): Batch {
+    const batch = { offset: this.nextOffset, chunks: this.queue, bytes: this.queuedBytes };
+    this.nextOffset += this.queuedBytes;
+    this.queue = [];
+    this.queuedBytes = 0;
+    return batch;
+  }
+
+  private fail(cause: unknown): void {
+    if (this.error) return;
+    this.error = new EventFileError(this.filePath, cause);
+    this.lostEvents += this.queue.length / CHUNKS_PER_RECORD;
+    this.queue = [];
+    this.queuedBytes = 0;
+    try {
+      this.onError(this.error);
+    } catch {
+      // An onError that throws must not turn an I/O error into a crash of the
+      // training loop; the error still surfaces from flush() and close().
+    }
+  }
+
+  private throwIfFailed(): void {
+    if (!this.error) return;
+    throw new EventFileError(this.filePath, this.error.cause, this.lostEvents);
+  }
+}
+
+/** Creates a new event file, never opening one that exists (another process's). */
+function createEventFile(runDir: string): [string, number] {
+  const seconds = Math.floor(Date.now() / 1000);
+  for (;;) {
+    const name = `events.out.tfevents.${seconds}.${hostname()}.${process.pid}.${fileCounter++}`;
+    const path = join(runDir, name);
+    try {
+      return [path, openSync(path, 'wx')];
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+}
+
+async function writeBatch(fd: number, batch: Batch): Promise<void> {
+  let { chunks, offset } = batch;
+  let remaining = batch.bytes;
+  while (remaining > 0) {
+    const { bytesWritten } = await writevAsync(fd, chunks as NodeJS.ArrayBufferView[], offset);
+    if (bytesWritten === 0) throw new Error('write made no progress');
+    [chunks, offset, remaining] = advance(chunks, offset, remaining, bytesWritten);
+  }
+}
+
+function writeBatchSync(fd: number, batch: Batch): void {
+  let { chunks, offset } = batch;
+  let remaining = batch.bytes;
+  while (remaining > 0) {
+    const bytesWritten = writevSync(fd, chunks as NodeJS.ArrayBufferView[], offset);
+    if (bytesWritten === 0) throw new Error('write made no progress');
+    [chunks, offset, remaining] = advance(chunks, offset, remaining, bytesWritten);
+  }
+}
+
+/** What is left of a batch after a partial write of `written` bytes. */
+function advance(
+  chunks: Uint8Array[],
+  offset: number,
+  remaining: number,
+  written: number,
+): [Uint8Array[], number, number] {
+  if (written >= remaining) return [[], offset + written, 0];
+  let skip = written;
+  let index = 0;
+  while (skip >= chunks[index].length) skip -= chunks[index++].length;
+  const rest = [chunks[index].subarray(skip), ...chunks.slice(index + 1)];
+  return [rest, offset + written, remaining - written];
+}
+
+function positiveOption(
+  options: EventFileWriterOptions,
+  name: 'flushIntervalMs' | 'maxQueuedBytes',
+  fallback: number,
+): number {
+  const value = options[name];
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new RangeError(`invalid ${name}: ${String(value)} (want a positive number)`);
+  }
+  return value;
+}

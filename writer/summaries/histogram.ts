@@ -1,0 +1,161 @@
+/**
+ * The histogram summary: TensorBoard's `histograms` plugin form, a `[k, 3]`
+ * DOUBLE tensor of rows `[left, right, count]`.
+ *
+ * Buckets follow TensorBoard's own rule so that both tools draw the same
+ * thing: k equal buckets from the minimum to the maximum, a value's bucket
+ * `floor((v - min) / width)` with the maximum in the last one. Deliberate
+ * differences, for input TensorBoard's rule handles badly:
+ * - non-finite values are never bucketed (they would make every edge NaN);
+ *   they are counted apart and named in the value's description;
+ * - a constant input gets k buckets over [v - h, v + h] (h = max(0.5, |v|·1e-6))
+ *   with every count in the bucket holding v: a visible spike, where
+ *   TensorBoard writes k zero-width buckets;
+ * - an input with no finite value is k rows of zeros, a valid empty summary.
+ *
+ * Two linear scans (range, then counts) with no per-value allocation: memory
+ * is the input plus the k rows, whatever the input's size.
+ */
+import { DataClass, DataType } from '../../proto/index.js';
+import {
+  bytesOf,
+  pluginMetadata,
+  tensorShape,
+  type DescribedOptions,
+  type SummaryPart,
+} from './common.js';
+import { toLittleEndian } from './little-endian.js';
+import type { NumericArray } from './numeric.js';
+
+export const DEFAULT_BUCKET_COUNT = 30;
+
+export interface HistogramBuckets {
+  /** k rows `[left, right, count]`, flattened row-major (length 3k). */
+  rows: Float64Array;
+  bucketCount: number;
+  /** Finite values, the sum of the rows' counts. */
+  count: number;
+  nanCount: number;
+  positiveInfinityCount: number;
+  negativeInfinityCount: number;
+}
+
+export interface HistogramOptions extends DescribedOptions {
+  buckets?: number;
+}
+
+export function histogramBuckets(
+  values: NumericArray,
+  bucketCount = DEFAULT_BUCKET_COUNT,
+): HistogramBuckets {
+  checkBucketCount(bucketCount);
+  const scan = scanRange(values);
+  const rows = new Float64Array(bucketCount * 3);
+  const result = { rows, bucketCount, count: scan.count, ...scan.nonFinite };
+  if (scan.count === 0) return result;
+
+  const [low, high] = scan.min === scan.max ? spikeRange(scan.min) : [scan.min, scan.max];
+  writeEdges(rows, bucketCount, low, high);
+  countInto(rows, bucketCount, values, low, (high - low) / bucketCount);
+  return result;
+}
+
+export function histogramSummary(
+  values: NumericArray,
+  options: HistogramOptions = {},
+): SummaryPart {
+  const buckets = histogramBuckets(values, options.buckets ?? DEFAULT_BUCKET_COUNT);
+  const description = joinDescription(options.description, nonFiniteNote(buckets));
+  return {
+    tensor: {
+      dtype: DataType.DOUBLE,
+      tensorShape: tensorShape([buckets.bucketCount, 3]),
+      tensorContent: bytesOf(toLittleEndian(buckets.rows)),
+    },
+    metadata: pluginMetadata('histograms', DataClass.TENSOR, { ...options, description }),
+  };
+}
+
+/**
+ * The note a histogram value's description carries when its input held
+ * non-finite values, e.g. "non-finite values (not bucketed): NaN 1, +Inf 2, -Inf 0".
+ */
+export function nonFiniteNote(buckets: HistogramBuckets): string {
+  const { nanCount, positiveInfinityCount, negativeInfinityCount } = buckets;
+  if (nanCount + positiveInfinityCount + negativeInfinityCount === 0) return '';
+  return (
+    `non-finite values (not bucketed): NaN ${nanCount}, ` +
+    `+Inf ${positiveInfinityCount}, -Inf ${negativeInfinityCount}`
+  );
+}
+
+function joinDescription(description: string | undefined, note: string): string | undefined {
+  if (!note) return description;
+  return description ? `${description}\n\n${note}` : note;
+}
+
+function checkBucketCount(bucketCount: number): void {
+  if (!Number.isSafeInteger(bucketCount) || bucketCount < 1 || bucketCount > 1 << 20) {
+    throw new RangeError(`invalid buckets: ${bucketCount} (want an integer from 1 to ${1 << 20})`);
+  }
+}
+
+interface RangeScan {
+  min: number;
+  max: number;
+  count: number;
+  nonFinite: Pick<HistogramBuckets, 'nanCount' | 'positiveInfinityCount' | 'negativeInfinityCount'>;
+}
+
+function scanRange(values: NumericArray): RangeScan {
+  let min = Infinity;
+  let max = -Infinity;
+  let nan = 0;
+  let positive = 0;
+  let negative = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v !== v) nan++;
+    else if (v === Infinity) positive++;
+    else if (v === -Infinity) negative++;
+    else {
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  }
+  const nonFinite = {
+    nanCount: nan,
+    positiveInfinityCount: positive,
+    negativeInfinityCount: negative,
+  };
+  return { min, max, count: values.length - nan - positive - negative, nonFinite };
+}
+
+function spikeRange(value: number): [number, number] {
+  const half = Math.max(0.5, Math.abs(value) * 1e-6);
+  return [value - half, value + half];
+}
+
+/** Edges as numpy's linspace makes them (start + i·step, the last exactly `high`). */
+function writeEdges(rows: Float64Array, k: number, low: number, high: number): void {
+  const step = (high - low) / k;
+  for (let i = 0; i < k; i++) {
+    rows[i * 3] = i * step + low;
+    rows[i * 3 + 1] = i + 1 === k ? high : (i + 1) * step + low;
+  }
+}
+
+function countInto(
+  rows: Float64Array,
+  k: number,
+  values: NumericArray,
+  low: number,
+  width: number,
+): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v - v !== 0) continue; // NaN and infinities, counted by scanRange
+    const bucket = Math.min(Math.floor((v - low) / width), k - 1);
+    rows[bucket * 3 + 2]++;
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * The raw tensor summary: lensboard's own plugin. A FLOAT tensor whose values
+ * are `tensor_content` (little-endian float32), and a `TensorMetadata` as the
+ * plugin content saying what the tensor is (layer, role, probes, worker), so
+ * the viewer can lay it out and colour the raw values itself.
+ */
+import {
+  DataClass,
+  DataType,
+  encodeTensorMetadata,
+  LENSBOARD_PLUGIN_NAME,
+  TensorRole,
+  type TensorMetadata,
+} from '../../proto/index.js';
+import { checkShape } from '../arguments.js';
+import {
+  bytesOf,
+  pluginMetadata,
+  tensorShape,
+  type DescribedOptions,
+  type SummaryPart,
+} from './common.js';
+import { toLittleEndian } from './little-endian.js';
+
+/**
+ * The largest raw tensor one value may carry: 256 MiB of float32 (64M values).
+ * Far above any layer's activations for a probe batch; well below the record
+ * cap, so a reader never has to hold more than this for one value.
+ */
+export const MAX_TENSOR_BYTES = 256 * 1024 * 1024;
+
+export interface TensorOptions {
+  description?: string;
+  wallTime?: number;
+}
+
+/** `values` are float32 already (see numeric.ts); `metadata` is complete (shape, rank...). */
+export function tensorSummary(
+  tag: string,
+  values: Float32Array,
+  shape: number[],
+  metadata: TensorMetadata,
+  options: DescribedOptions = {},
+): SummaryPart {
+  const count = checkShape(shape);
+  if (values.length !== count) {
+    throw new RangeError(
+      `invalid tensor "${tag}": got ${values.length} values, want ${count} for shape [${shape.join(', ')}]`,
+    );
+  }
+  if (values.byteLength > MAX_TENSOR_BYTES) {
+    throw new RangeError(
+      `tensor "${tag}" of shape [${shape.join(', ')}] is ${values.byteLength} bytes, ` +
+        `above the ${MAX_TENSOR_BYTES}-byte cap of one raw tensor; log a slice or a downsampled copy`,
+    );
+  }
+  return {
+    tensor: {
+      dtype: DataType.FLOAT,
+      tensorShape: tensorShape(shape),
+      tensorContent: bytesOf(toLittleEndian(values)),
+    },
+    metadata: pluginMetadata(
+      LENSBOARD_PLUGIN_NAME,
+      DataClass.TENSOR,
+      options,
+      encodeTensorMetadata(metadata),
+    ),
+  };
+}
+
+/** The metadata written for a tensor: the caller's, completed with shape, role and worker. */
+export function completeMetadata(
+  given: TensorMetadata | undefined,
+  shape: number[],
+  worker: { workerRank?: number; worldSize?: number },
+): TensorMetadata {
+  return {
+    ...given,
+    role: given?.role ?? TensorRole.OTHER,
+    shape: given?.shape ?? shape,
+    workerRank: given?.workerRank ?? worker.workerRank,
+    worldSize: given?.worldSize ?? worker.worldSize,
+  };
+}

@@ -1,0 +1,169 @@
+/**
+ * The summary API a training script logs with: one writer per run directory,
+ * one method per kind of data, every value a TensorBoard summary.
+ *
+ * Each tag's metadata (plugin, description, lensboard's TensorMetadata) is
+ * written with the tag's first value in the file, and again with any later
+ * value whose metadata differs (a histogram's non-finite count, a probe
+ * batch's predictions). Readers that keep the first metadata, as TensorBoard
+ * does, see a complete tag; readers that look at every value see each change.
+ *
+ * Argument errors throw at the call, before anything is queued. NaN and
+ * infinite values are data, never errors. I/O errors go to `onError` and to
+ * the next `flush()`/`close()` (see EventFileWriter).
+ */
+import { Buffer } from 'node:buffer';
+import type { SummaryMetadata, TensorMetadata } from '../proto/index.js';
+import { checkStep, checkTag, checkWallTime } from './arguments.js';
+import { EventFileWriter, type EventFileWriterOptions } from './event-file-writer.js';
+import type { DescribedOptions, SummaryPart } from './summaries/common.js';
+import { histogramSummary, type HistogramOptions } from './summaries/histogram.js';
+import { imageSummary, type ImageInput, type ImageOptions } from './summaries/image.js';
+import { toFloat32, toNumbers } from './summaries/numeric.js';
+import { scalarSummary } from './summaries/scalar.js';
+import { completeMetadata, tensorSummary, type TensorOptions } from './summaries/tensor.js';
+import { textSummary } from './summaries/text.js';
+
+export interface SummaryWriterOptions extends EventFileWriterOptions {
+  /** Stamped into every lensboard TensorMetadata that does not set its own. */
+  workerRank?: number;
+  /** Stamped like `workerRank`; 0 or absent means not distributed. */
+  worldSize?: number;
+}
+
+export class SummaryWriter {
+  readonly runDir: string;
+  readonly filePath: string;
+
+  private readonly file: EventFileWriter;
+  private readonly worker: { workerRank?: number; worldSize?: number };
+  /** Per tag, the metadata last written for it in this file, and its encoded key. */
+  private readonly tagMetadata = new Map<string, { metadata: SummaryMetadata; key: string }>();
+  /** Array types already reported as converted, so each is reported once. */
+  private readonly reportedConversions = new Set<string>();
+
+  constructor(runDir: string, options: SummaryWriterOptions = {}) {
+    this.worker = { workerRank: options.workerRank, worldSize: options.worldSize };
+    checkWorker(this.worker);
+    this.file = new EventFileWriter(runDir, options);
+    this.runDir = this.file.runDir;
+    this.filePath = this.file.filePath;
+  }
+
+  scalar(tag: string, value: number, step: number, wallTime?: number): void {
+    this.emit(tag, step, wallTime, () => scalarSummary(value));
+  }
+
+  image(
+    tag: string,
+    images: ImageInput | ImageInput[],
+    step: number,
+    options: ImageOptions = {},
+  ): void {
+    this.emit(tag, step, options.wallTime, () => imageSummary(images, options));
+  }
+
+  /** Values are bucketed at once; non-finite ones are counted apart (see histogram.ts). */
+  histogram(
+    tag: string,
+    values: ArrayLike<number>,
+    step: number,
+    options: HistogramOptions = {},
+  ): void {
+    this.emit(tag, step, options.wallTime, () => {
+      const numbers = toNumbers(values, `histogram values of "${tag}"`);
+      this.reportConversion(numbers.convertedFrom, tag, 'float64');
+      return histogramSummary(numbers.values, options);
+    });
+  }
+
+  text(tag: string, text: string | string[], step: number, options: DescribedOptions = {}): void {
+    this.emit(tag, step, options.wallTime, () => textSummary(text, options));
+  }
+
+  /** A raw float32 tensor under lensboard's plugin; the values are copied at the call. */
+  tensor(
+    tag: string,
+    values: Float32Array | ArrayLike<number>,
+    shape: number[],
+    step: number,
+    metadata?: TensorMetadata,
+    options: TensorOptions = {},
+  ): void {
+    this.emit(tag, step, options.wallTime, () => {
+      const floats = toFloat32(values, `tensor values of "${tag}"`);
+      this.reportConversion(floats.convertedFrom, tag, 'float32');
+      const complete = completeMetadata(metadata, shape, this.worker);
+      return tensorSummary(tag, floats.values, shape, complete, options);
+    });
+  }
+
+  flush(): Promise<void> {
+    return this.file.flush();
+  }
+
+  close(): Promise<void> {
+    return this.file.close();
+  }
+
+  /** Checks the shared arguments before building the value, so bad calls fail cheaply. */
+  private emit(
+    tag: string,
+    step: number,
+    wallTime: number | undefined,
+    build: () => SummaryPart,
+  ): void {
+    checkTag(tag);
+    checkStep(step);
+    const time = checkWallTime(wallTime);
+    const part = build();
+    const value = { tag, tensor: part.tensor, metadata: this.metadataToWrite(tag, part.metadata) };
+    // proto3 leaves zero fields out; so does TensorBoard's writer, for identical bytes.
+    const event =
+      step === 0
+        ? { wallTime: time, summary: { value: [value] } }
+        : { wallTime: time, step, summary: { value: [value] } };
+    this.file.write(event);
+  }
+
+  /** The metadata when it is new or changed for this tag, else undefined. */
+  private metadataToWrite(tag: string, metadata: SummaryMetadata): SummaryMetadata | undefined {
+    const last = this.tagMetadata.get(tag);
+    if (last?.metadata === metadata) return undefined;
+    const key = metadataKey(metadata);
+    if (last?.key === key) return undefined;
+    this.tagMetadata.set(tag, { metadata, key });
+    return metadata;
+  }
+
+  private reportConversion(from: string | null, tag: string, to: string): void {
+    if (from === null || this.reportedConversions.has(from)) return;
+    this.reportedConversions.add(from);
+    process.emitWarning(
+      `values of tag "${tag}" (and any later ${from}) were converted from ${from} to ${to}`,
+      { code: 'LENSBOARD_CONVERTED_VALUES', detail: `run directory: ${this.runDir}` },
+    );
+  }
+}
+
+/** Two metadata with equal keys encode to the same bytes. */
+function metadataKey(metadata: SummaryMetadata): string {
+  const content = metadata.pluginData?.content;
+  return [
+    metadata.pluginData?.pluginName ?? '',
+    metadata.dataClass ?? 0,
+    metadata.displayName ?? '',
+    metadata.summaryDescription ?? '',
+    content
+      ? Buffer.from(content.buffer, content.byteOffset, content.length).toString('base64')
+      : '',
+  ].join('\u0000');
+}
+
+function checkWorker(worker: { workerRank?: number; worldSize?: number }): void {
+  for (const [name, value] of Object.entries(worker)) {
+    if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0 && value < 2 ** 31)) {
+      throw new RangeError(`invalid ${name}: ${String(value)} (want an integer >= 0)`);
+    }
+  }
+}
