@@ -1,0 +1,67 @@
+/**
+ * How the tfjs adapter reports trouble without disturbing training: failures go
+ * to the user's `onError` hook, else to one console warning per kind; advisory
+ * warnings (a skipped layer, a converted int tensor) go to `onWarning`, else to
+ * the console, each kind once per writer.
+ */
+
+export interface ReportOptions {
+  /** Receives every logging failure; without it each kind is warned once. */
+  onError?: (error: Error) => void;
+  /** Receives advisory warnings; without it they go to `console.warn`. */
+  onWarning?: (message: string) => void;
+}
+
+/**
+ * Keys of the warnings already given, per writer: a warning repeats neither
+ * across steps nor across calls that log to the same writer.
+ */
+const givenWarnings = new WeakMap<object, Set<string>>();
+
+export class Reporter {
+  private readonly given: Set<string>;
+
+  constructor(
+    writer: object,
+    private readonly options: ReportOptions = {},
+  ) {
+    let given = givenWarnings.get(writer);
+    if (!given) givenWarnings.set(writer, (given = new Set()));
+    this.given = given;
+  }
+
+  /** Gives `message` unless a warning with the same `key` was given for this writer. */
+  warnOnce(key: string, message: string): void {
+    if (this.given.has(key)) return;
+    this.given.add(key);
+    if (this.options.onWarning) this.options.onWarning(message);
+    else console.warn(`lensboard: ${message}`);
+  }
+
+  /** Reports a failure of logging `what`; never throws. */
+  error(what: string, cause: unknown): void {
+    const error = new Error(`lensboard could not log ${what}: ${describe(cause)}`, { cause });
+    if (!this.options.onError) {
+      this.warnOnce(`error:${what}`, `${error.message} (further failures of this kind are silent)`);
+      return;
+    }
+    try {
+      this.options.onError(error);
+    } catch {
+      // A throwing hook must not turn a logging failure into a training failure.
+    }
+  }
+
+  /** Runs `action`, reporting instead of throwing if it fails. */
+  async guard(what: string, action: () => Promise<void> | void): Promise<void> {
+    try {
+      await action();
+    } catch (cause) {
+      this.error(what, cause);
+    }
+  }
+}
+
+function describe(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause);
+}

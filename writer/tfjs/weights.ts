@@ -1,0 +1,106 @@
+/**
+ * Logs a model's weights at one step: every variable raw and as a histogram,
+ * convolution kernels as filter grids, dense kernels as class templates.
+ */
+import type * as tfjs from '@tensorflow/tfjs';
+import { TensorRole } from '../../proto/index.js';
+import { checkStep } from '../arguments.js';
+import { isDrawableKernel, logFilters } from './filters.js';
+import { weightedLayers, type Layer, type LayersModel } from './layers.js';
+import { Reporter, type ReportOptions } from './report.js';
+import type { SummarySink } from './sink.js';
+import { logTemplates } from './templates.js';
+
+export interface WeightOptions extends ReportOptions {
+  /** Write `weight_histograms/...`; default true. */
+  histograms?: boolean;
+  /** Write `filters/<layer>` grids of convolution kernels; default true. */
+  filters?: boolean;
+  /** Write `templates/<layer>` and `template_images/<layer>` for dense layers; default true. */
+  templates?: boolean;
+}
+
+type LayerVariable = Layer['weights'][number];
+
+/**
+ * Logs every weight of `model` at `step`. An invalid step throws before
+ * anything is logged; a failing variable is reported and the rest logged.
+ */
+export async function logWeights(
+  writer: SummarySink,
+  model: LayersModel,
+  step: number,
+  options: WeightOptions = {},
+): Promise<void> {
+  checkStep(step);
+  const reporter = new Reporter(writer, options);
+  for (const layer of weightedLayers(model)) {
+    for (const variable of layer.weights) {
+      await reporter.guard(`weight "${variable.name}"`, () =>
+        logVariable(writer, layer, variable, step, reporter, options),
+      );
+    }
+  }
+}
+
+/** The variable's short name: `kernel` of `dense_Dense1/kernel`. */
+export function weightName(variable: { name: string }): string {
+  return variable.name.slice(variable.name.lastIndexOf('/') + 1);
+}
+
+async function logVariable(
+  writer: SummarySink,
+  layer: Layer,
+  variable: LayerVariable,
+  step: number,
+  reporter: Reporter,
+  options: WeightOptions,
+): Promise<void> {
+  const values = await readAsFloat(variable.read(), variable.name, reporter);
+  if (!values) return;
+  const weight = weightName(variable);
+  const shape = variable.shape.slice() as number[];
+  await writer.tensor(`weights/${layer.name}/${weight}`, values, shape, step, {
+    role: TensorRole.WEIGHT,
+    layerName: layer.name,
+    layerKind: layer.getClassName(),
+    weightName: weight,
+    shape,
+  });
+  if (options.histograms !== false) {
+    await writer.histogram(`weight_histograms/${layer.name}/${weight}`, values, step);
+  }
+  if (options.filters !== false && isDrawableKernel(layer, weight, shape)) {
+    await logFilters(writer, layer, weight, values, shape, step, reporter);
+  }
+  if (options.templates !== false && isDenseKernel(layer, weight, shape)) {
+    await logTemplates(writer, layer, values, shape, step);
+  }
+}
+
+function isDenseKernel(layer: Layer, weight: string, shape: readonly number[]): boolean {
+  return layer.getClassName() === 'Dense' && weight === 'kernel' && shape.length === 2;
+}
+
+/**
+ * A tensor's values as float32. Integer and boolean tensors are converted with
+ * one warning per name; string and complex tensors are skipped with one.
+ * The tensor is read, never disposed: a variable's value belongs to tfjs.
+ */
+export async function readAsFloat(
+  tensor: tfjs.Tensor,
+  name: string,
+  reporter: Reporter,
+): Promise<Float32Array | undefined> {
+  if (tensor.dtype === 'string' || tensor.dtype === 'complex64') {
+    reporter.warnOnce(`dtype:${name}`, `"${name}" is ${tensor.dtype}, not numbers; not logging it`);
+    return undefined;
+  }
+  const data = (await tensor.data()) as Float32Array | Int32Array | Uint8Array;
+  if (data instanceof Float32Array) return data;
+  reporter.warnOnce(
+    `dtype:${name}`,
+    `"${name}" is ${tensor.dtype}; logging it converted to float32`,
+  );
+  return Float32Array.from(data);
+}
