@@ -4,7 +4,7 @@
  * flat ends of its activation function for nearly every probe). Also the
  * model's predicted class per probe, read from the output layer.
  */
-import { mapValue, type MapRef } from './tensor-maps.js';
+import { channelAcrossItems, mapValue, type ItemLayout, type MapRef } from './tensor-maps.js';
 
 export interface MapStats {
   /** Finite extremes and mean; NaN when no value is finite. */
@@ -110,4 +110,13 @@ export function predictions(output: { shape: number[]; values: Float32Array }): 
   }
   const [probes, classes] = output.shape;
   return Array.from({ length: probes }, (_, p) => argmax(output.values, p * classes, classes));
+}
+
+/** Channels whose every value over every probe is exactly zero: they pass nothing on. */
+export function deadChannels(values: Float32Array, layout: ItemLayout): number[] {
+  const dead: number[] = [];
+  for (let c = 0; c < layout.channels; c++) {
+    if (mapStats(channelAcrossItems(values, layout, c)).fractionZero === 1) dead.push(c);
+  }
+  return dead;
 }

@@ -1,0 +1,290 @@
+/**
+ * `<lb-channel-detail>`: one channel (or unit) of one layer, opened from the
+ * activations view: its map enlarged with the exact value under the pointer,
+ * its statistics for the probe and over all probes, dead and saturated flags,
+ * its history over the logged steps, the probes that activate it most, and
+ * the same channel on every worker of the job.
+ */
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { Task } from '@lit/task';
+import { api } from '../api.js';
+import type { LoadedTensor, ScalarPoint, TensorSeries } from '../api-types.js';
+import { renderTask, statusStyles } from '../components/status.js';
+import { runColor } from '../lib/run-colors.js';
+import type { RunScalars } from '../lib/scalar-plot.js';
+import { shownStep } from '../lib/steps.js';
+import { channelHealth, mapStats, type MapStats } from './channel-stats.js';
+import type { ColorScale } from './color-scale.js';
+import { seriesSteps, tensorAt } from './data.js';
+import { formatCompact, formatPercent } from './float-format.js';
+import { scaleOfMaps } from './layer-scales.js';
+import type { ActivationLayer } from './logged-tags.js';
+import { activationLayout, channelAcrossItems, itemMap } from './tensor-maps.js';
+import './lb-color-legend.js';
+import './lb-line-chart.js';
+import './lb-map-grid.js';
+import './lb-map-inspector.js';
+import './lb-probe-strip.js';
+
+@customElement('lb-channel-detail')
+export class LbChannelDetail extends LitElement {
+  static override styles = [
+    statusStyles,
+    css`
+      :host {
+        display: grid;
+        grid-template-columns: repeat(auto-fill, minmax(300px, max-content));
+        gap: 16px;
+        padding: 12px;
+        border: 1px solid #e0e0e3;
+        border-radius: 6px;
+        background: #fff;
+      }
+      h4 {
+        margin: 0 0 6px;
+      }
+      table {
+        font-size: 12px;
+        font-variant-numeric: tabular-nums;
+        border-collapse: collapse;
+      }
+      td,
+      th {
+        padding: 1px 8px 1px 0;
+        text-align: left;
+      }
+      .flag {
+        display: inline-block;
+        padding: 1px 6px;
+        border-radius: 3px;
+        background: #fdecea;
+        color: #a50e0e;
+        font-size: 12px;
+        margin-right: 4px;
+      }
+      .workers {
+        display: flex;
+        gap: 8px;
+        flex-wrap: wrap;
+      }
+      figure {
+        margin: 0;
+        font-size: 11px;
+      }
+    `,
+  ];
+
+  @property() run = '';
+  @property({ attribute: false }) layer: ActivationLayer | null = null;
+  /** The layer's activation at the shown step, every probe. */
+  @property({ attribute: false }) tensor: LoadedTensor | null = null;
+  @property({ type: Number }) probe = 0;
+  @property({ type: Number }) channel = 0;
+  /** The scale the layer grid uses for this channel, so the enlarged map matches it. */
+  @property({ attribute: false }) scale: ColorScale = { kind: 'sequential', min: 0, max: 0 };
+  @property({ attribute: false }) statsSeries: TensorSeries | null = null;
+  @property({ attribute: false }) topSeries: TensorSeries | null = null;
+  @property({ attribute: false }) probes: LoadedTensor | null = null;
+  @property({ attribute: false }) probeLabels: readonly number[] = [];
+  @property({ attribute: false }) predictions: readonly number[] = [];
+  /** Every run of the job this run belongs to (workers, then global); empty outside a job. */
+  @property({ attribute: false }) jobRuns: readonly string[] = [];
+
+  private history = new Task(this, {
+    task: ([series, channel], { signal }) => loadHistory(series, channel, signal),
+    args: () => [this.statsSeries, this.channel] as const,
+  });
+
+  private top = new Task(this, {
+    task: async ([series, step, channel], { signal }) => {
+      if (!series || step === undefined) return null;
+      const at = shownStep(seriesSteps(series), step);
+      return at === null ? null : topProbes(await tensorAt(series, at, signal), channel);
+    },
+    args: () => [this.topSeries, this.tensor?.step, this.channel] as const,
+  });
+
+  private workers = new Task(this, {
+    task: ([runs, tag, step], { signal }) => loadWorkerTensors(runs, tag, step, signal),
+    args: () => [this.jobRuns, this.layer?.tag ?? '', this.tensor?.step ?? null] as const,
+  });
+
+  override render() {
+    if (!this.layer || !this.tensor) return nothing;
+    const layout = activationLayout(this.tensor.shape);
+    if (this.channel >= layout.channels || this.probe >= layout.items) {
+      return html`<p class="status">
+        ${this.layer.layer} has no channel ${this.channel} for probe ${this.probe}.
+      </p>`;
+    }
+    const map = itemMap(this.tensor.values, layout, this.probe, this.channel);
+    const acrossProbes = channelAcrossItems(this.tensor.values, layout, this.channel);
+    const noun = layout.units ? 'unit' : 'channel';
+    return html`<section>
+        <h4>${this.layer.layer}, ${noun} ${this.channel}, probe ${this.probe}</h4>
+        <lb-map-inspector
+          .maps=${layout.units ? acrossProbes : [map]}
+          .scale=${this.scale}
+          .mapNames=${acrossProbes.map((_, p) => `probe ${p}`)}
+          legendLabel=${layout.units ? 'every probe' : ''}
+        ></lb-map-inspector>
+      </section>
+      <section>
+        ${this.renderStats(mapStats([map], this.layer.activation), mapStats(acrossProbes, this.layer.activation))}
+      </section>
+      <section>${this.renderHistory()}</section>
+      <section>${this.renderTop()}</section>
+      ${this.jobRuns.length > 1 ? html`<section>${this.renderWorkers(layout.units)}</section>` : nothing}`;
+  }
+
+  private renderStats(probe: MapStats, all: MapStats) {
+    const health = channelHealth(all);
+    const row = (name: string, pick: (s: MapStats) => string) =>
+      html`<tr>
+        <th>${name}</th>
+        <td>${pick(probe)}</td>
+        <td>${pick(all)}</td>
+      </tr>`;
+    return html`<h4>Statistics</h4>
+      ${health.dead ? html`<span class="flag" data-flag="dead">dead: zero for every probe</span>` : nothing}
+      ${health.saturated ? html`<span class="flag" data-flag="saturated">saturated across probes</span>` : nothing}
+      <table>
+        <tr>
+          <th></th>
+          <th>this probe</th>
+          <th>all probes</th>
+        </tr>
+        ${row('min', (s) => formatCompact(s.min))} ${row('max', (s) => formatCompact(s.max))}
+        ${row('mean', (s) => formatCompact(s.mean))}
+        ${row('zero', (s) => formatPercent(s.fractionZero))}
+        ${this.layer?.activation ? row(`saturated (${this.layer.activation})`, (s) => formatPercent(s.fractionSaturated)) : nothing}
+        ${all.nonFinite ? row('not finite', (s) => String(s.nonFinite)) : nothing}
+      </table>`;
+  }
+
+  private renderHistory() {
+    if (!this.statsSeries)
+      return html`<h4>History</h4>
+        <p class="status">No activation_stats logged for this layer.</p>`;
+    return renderTask(
+      this.history,
+      'the channel history',
+      (lines) =>
+        html`<lb-line-chart
+          heading="History over steps"
+          .lines=${lines}
+          .markStep=${this.tensor?.step ?? null}
+          width="320"
+        ></lb-line-chart>`,
+    );
+  }
+
+  private renderTop() {
+    if (!this.topSeries)
+      return html`<h4>Top probes</h4>
+        <p class="status">No activation_top logged for this layer.</p>`;
+    return renderTask(
+      this.top,
+      'the top probes',
+      (order) =>
+        html`<h4>Probes that activate it most</h4>
+          <lb-probe-strip
+            .probes=${this.probes}
+            .order=${order ?? []}
+            .labels=${this.probeLabels}
+            .predictions=${this.predictions}
+            .selected=${this.probe}
+            @lb-probe-pick=${(e: CustomEvent<number>) => this.dispatchEvent(new CustomEvent('lb-probe-pick', { detail: e.detail }))}
+          >
+          </lb-probe-strip>`,
+    );
+  }
+
+  private renderWorkers(units: boolean) {
+    return renderTask(this.workers, 'this channel on every worker', (tensors) => {
+      const maps = tensors.map(({ tensor }) => {
+        const layout = activationLayout(tensor.shape);
+        const ok = this.channel < layout.channels && this.probe < layout.items;
+        return ok
+          ? units
+            ? channelAcrossItems(tensor.values, layout, this.channel)
+            : [itemMap(tensor.values, layout, this.probe, this.channel)]
+          : [];
+      });
+      const scale = scaleOfMaps(maps.flat());
+      return html`<h4>On every worker (one scale)</h4>
+        <div class="workers">
+          ${tensors.map(
+            ({ run }, i) =>
+              html`<figure data-run=${run}>
+                ${maps[i].length ? html`<lb-map-grid .maps=${maps[i]} .scales=${scale} .zoom=${units ? 12 : 3} .gap=${0}></lb-map-grid>` : 'not logged'}
+                <figcaption>${run}</figcaption>
+              </figure>`,
+          )}
+        </div>
+        <lb-color-legend .scale=${scale}></lb-color-legend>`;
+    });
+  }
+}
+
+/** Mean and max of one channel at every logged step, from the layer's `activation_stats` tensors. */
+async function loadHistory(
+  series: TensorSeries | null,
+  channel: number,
+  signal: AbortSignal,
+): Promise<RunScalars[]> {
+  if (!series) return [];
+  const names = series.metadata?.statNames ?? [];
+  const column = (name: string, fallback: number) =>
+    names.includes(name) ? names.indexOf(name) : fallback;
+  const columns: [string, number][] = [
+    ['mean', column('mean', 0)],
+    ['max', column('max', 1)],
+  ];
+  const lines: RunScalars[] = columns.map(([name]) => ({
+    run: name,
+    color: runColor(name),
+    points: [],
+  }));
+  const tensors = await Promise.all(series.entries.map((e) => tensorAt(series, e.step, signal)));
+  series.entries.forEach((entry, i) => {
+    const [, stats] = tensors[i].shape;
+    columns.forEach(([, col], j) => {
+      const point: ScalarPoint = { ...entry, value: tensors[i].values[channel * stats + col] };
+      lines[j].points.push(point);
+    });
+  });
+  return lines;
+}
+
+/** Probe indices most active first for `channel`, from a `[channels, k]` activation_top tensor. */
+function topProbes(tensor: LoadedTensor, channel: number): number[] {
+  const [channels, k] = tensor.shape;
+  if (channel >= channels) return [];
+  return Array.from(tensor.values.subarray(channel * k, channel * k + k), Math.round);
+}
+
+/** The layer's activation on every run of the job at the step each shows for `step`. */
+async function loadWorkerTensors(
+  runs: readonly string[],
+  tag: string,
+  step: number | null,
+  signal: AbortSignal,
+) {
+  if (runs.length < 2 || step === null) return [];
+  const loaded = await Promise.all(
+    runs.map(async (run) => {
+      const series = await api.tensors(run, tag, signal).catch(() => null);
+      const at = series && shownStep(seriesSteps(series), step);
+      return series && at !== null ? { run, tensor: await tensorAt(series, at, signal) } : null;
+    }),
+  );
+  return loaded.filter((x): x is { run: string; tensor: LoadedTensor } => x !== null);
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'lb-channel-detail': LbChannelDetail;
+  }
+}

@@ -1,0 +1,244 @@
+/**
+ * `<lb-activations-view>`: what every neuron of the model does for one probe
+ * input at one step. Each layer is a grid of its channels' maps (a dense
+ * layer a strip of its units) drawn from the raw logged floats; clicking a
+ * channel opens its detail. Probe, layer, channel, step and worker live in
+ * the shared ViewState, so a link restores the same channel.
+ */
+import { css, html, nothing } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { Task } from '@lit/task';
+import type { LoadedTensor } from '../api-types.js';
+import { emptyMessage, renderTask, statusStyles } from '../components/status.js';
+import { shownStep } from '../lib/steps.js';
+import {
+  loadCatalog,
+  loadFrame,
+  type ActivationCatalog,
+  type ActivationFrame,
+} from '../lensboard/activation-data.js';
+import { deadChannels } from '../lensboard/channel-stats.js';
+import { jobOf, jobRuns, shownRun } from '../lensboard/job-runs.js';
+import {
+  SCALE_MODES,
+  layerScales,
+  type LayerScales,
+  type ScaleMode,
+} from '../lensboard/layer-scales.js';
+import type { GridHit } from '../lensboard/map-grid-layout.js';
+import type { ActivationLayer } from '../lensboard/logged-tags.js';
+import { activationLayout, itemMaps, type MapRef } from '../lensboard/tensor-maps.js';
+import '../lensboard/lb-channel-detail.js';
+import '../lensboard/lb-color-legend.js';
+import '../lensboard/lb-map-grid.js';
+import '../lensboard/lb-probe-strip.js';
+import '../lensboard/lb-worker-switch.js';
+import { ViewElement } from './view-base.js';
+
+/** Dead channels per activation tensor: computed once per tensor, not per probe switch. */
+const deadCache = new WeakMap<LoadedTensor, number[]>();
+
+@customElement('lb-activations-view')
+export class LbActivationsView extends ViewElement {
+  static override styles = [
+    statusStyles,
+    css`
+      :host {
+        display: block;
+      }
+      .bar {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 16px;
+        align-items: center;
+        margin-bottom: 8px;
+      }
+      .layer {
+        margin: 12px 0;
+      }
+      .layer h3 {
+        margin: 0 0 4px;
+        font-size: 14px;
+      }
+      .layer small {
+        color: #5f6368;
+        font-weight: normal;
+      }
+      .grid-row {
+        display: flex;
+        gap: 12px;
+        align-items: flex-start;
+      }
+    `,
+  ];
+
+  @state() private scaleMode: ScaleMode = 'layer';
+
+  private catalog = new Task(this, {
+    task: ([run], { signal }) => (run === null ? Promise.resolve(null) : loadCatalog(run, signal)),
+    args: () => [this.run, this.refreshToken] as const,
+  });
+
+  private frame = new Task(this, {
+    task: ([catalog, step], { signal }) =>
+      catalog && step !== null ? loadFrame(catalog, step, signal) : Promise.resolve(null),
+    args: () => [this.catalog.value ?? null, this.shownStep] as const,
+  });
+
+  private get run(): string | null {
+    return shownRun(this.state, this.runs, this.selectedRuns());
+  }
+
+  private get shownStep(): number | null {
+    return shownStep(this.catalog.value?.steps ?? [], this.step);
+  }
+
+  protected override updated(): void {
+    const catalog = this.catalog.value;
+    if (catalog) this.reportSteps({ steps: catalog.steps, total: catalog.total });
+  }
+
+  override render() {
+    if (this.run === null)
+      return emptyMessage('No runs yet: activations appear once a run logs them.');
+    return renderTask(this.catalog, `the layers of ${this.run}`, (catalog) => {
+      if (!catalog || catalog.layers.length === 0) {
+        return emptyMessage(`${this.run} has no activations/<layer> tensors logged.`);
+      }
+      return html`${this.renderBar(catalog)}
+      ${renderTask(this.frame, `activations at step ${this.shownStep}`, (frame) =>
+        frame ? this.renderFrame(catalog, frame) : emptyMessage('No activations logged yet.'),
+      )}`;
+    });
+  }
+
+  private renderBar(catalog: ActivationCatalog) {
+    return html`<div class="bar">
+      <lb-worker-switch .job=${jobOf(catalog.run, this.jobs)} run=${catalog.run}></lb-worker-switch>
+      <label
+        >Scale
+        <select
+          data-control="scale"
+          @change=${(e: Event) => (this.scaleMode = (e.target as HTMLSelectElement).value as ScaleMode)}
+        >
+          ${SCALE_MODES.map(
+            (mode) =>
+              html`<option value=${mode} ?selected=${mode === this.scaleMode}>
+                per ${mode === 'shared' ? 'view (shared)' : mode}
+              </option>`,
+          )}
+        </select></label
+      >
+    </div>`;
+  }
+
+  private renderFrame(catalog: ActivationCatalog, frame: ActivationFrame) {
+    const probe = this.probe(frame);
+    const maps = new Map<string, MapRef[]>();
+    for (const layer of catalog.layers) {
+      const tensor = frame.tensors.get(layer.layer);
+      if (tensor)
+        maps.set(layer.layer, itemMaps(tensor.values, activationLayout(tensor.shape), probe));
+    }
+    const scales = layerScales(maps, this.scaleMode);
+    const shared = this.scaleMode === 'shared' ? [...scales.values()][0]?.layer : undefined;
+    return html`<lb-probe-strip
+        .probes=${frame.probes}
+        .labels=${catalog.probeLabels}
+        .predictions=${frame.predictions}
+        .selected=${probe}
+        @lb-probe-pick=${(e: CustomEvent<number>) => this.select({ probe: e.detail })}
+      ></lb-probe-strip>
+      ${shared ? html`<lb-color-legend .scale=${shared} label="every layer"></lb-color-legend>` : nothing}
+      ${catalog.layers.map((layer) =>
+        this.renderLayer(catalog, frame, layer, maps.get(layer.layer), scales.get(layer.layer)),
+      )}`;
+  }
+
+  private renderLayer(
+    catalog: ActivationCatalog,
+    frame: ActivationFrame,
+    layer: ActivationLayer,
+    maps: MapRef[] | undefined,
+    scales: LayerScales | undefined,
+  ) {
+    const tensor = frame.tensors.get(layer.layer);
+    if (!tensor || !maps || !scales) {
+      return html`<section class="layer">
+        <h3>${layer.layer}</h3>
+        not logged at or before step ${frame.step}
+      </section>`;
+    }
+    const layout = activationLayout(tensor.shape);
+    const selected = this.state.layer === layer.layer ? this.state.channel : null;
+    const dead = deadCache.get(tensor) ?? deadChannels(tensor.values, layout);
+    deadCache.set(tensor, dead);
+    const noun = layout.units ? 'units' : 'channels';
+    return html`<section class="layer" data-layer=${layer.layer}>
+      <h3>
+        ${layer.layer}
+        <small
+          >${layer.layerKind} [${tensor.shape.join(', ')}] ${layer.activation} · ${layout.channels}
+          ${noun}${dead.length ? ` · ${dead.length} dead` : ''}
+          ${tensor.step !== frame.step ? ` · from step ${tensor.step}` : ''}</small
+        >
+      </h3>
+      <div class="grid-row">
+        <lb-map-grid
+          .maps=${maps}
+          .scales=${this.scaleMode === 'channel' ? scales.perMap : scales.layer}
+          .zoom=${layout.units ? 10 : 3}
+          .gap=${layout.units ? 0 : 1}
+          .selected=${selected}
+          label="${layer.layer}: ${layout.channels} ${noun}"
+          @lb-tile-click=${(e: CustomEvent<GridHit>) =>
+            this.select({ layer: layer.layer, channel: e.detail.index })}
+        ></lb-map-grid>
+        ${this.scaleMode === 'layer' ? html`<lb-color-legend .scale=${scales.layer}></lb-color-legend>` : nothing}
+      </div>
+      ${
+        selected !== null && selected < layout.channels
+          ? this.renderDetail(catalog, frame, layer, tensor, selected, scales.perMap[selected])
+          : nothing
+      }
+    </section>`;
+  }
+
+  private renderDetail(
+    catalog: ActivationCatalog,
+    frame: ActivationFrame,
+    layer: ActivationLayer,
+    tensor: LoadedTensor,
+    channel: number,
+    scale: LayerScales['layer'],
+  ) {
+    return html`<lb-channel-detail
+      run=${catalog.run}
+      .layer=${layer}
+      .tensor=${tensor}
+      .probe=${this.probe(frame)}
+      .channel=${channel}
+      .scale=${scale}
+      .statsSeries=${layer.statsTag ? (catalog.series.get(layer.statsTag) ?? null) : null}
+      .topSeries=${layer.topTag ? (catalog.series.get(layer.topTag) ?? null) : null}
+      .probes=${frame.probes}
+      .probeLabels=${catalog.probeLabels}
+      .predictions=${frame.predictions}
+      .jobRuns=${jobRuns(jobOf(catalog.run, this.jobs))}
+      @lb-probe-pick=${(e: CustomEvent<number>) => this.select({ probe: e.detail })}
+    ></lb-channel-detail>`;
+  }
+
+  /** The probe in the state when this frame has it, else the first. */
+  private probe(frame: ActivationFrame): number {
+    const count = [...frame.tensors.values()][0]?.shape[0] ?? 0;
+    const wanted = this.state.probe ?? 0;
+    return wanted >= 0 && wanted < count ? wanted : 0;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'lb-activations-view': LbActivationsView;
+  }
+}
