@@ -4,13 +4,10 @@
  * shell to change it by dispatching `lb-select` with a partial ViewState.
  */
 export type ViewName =
-  | 'scalars'
-  | 'images'
-  | 'histograms'
-  | 'text'
-  | 'activations'
-  | 'weights'
-  | 'workers';
+  'scalars' | 'images' | 'histograms' | 'text' | 'activations' | 'weights' | 'workers';
+
+/** What the scalar charts use as their x axis: the step, seconds since the run's start, or the clock. */
+export type XAxis = 'step' | 'relative' | 'wall';
 
 export interface ViewState {
   view: ViewName;
@@ -25,7 +22,67 @@ export interface ViewState {
   channel: number | null;
   probe: number | null;
   worker: string | null;
+  /** Scalar charts: EMA weight in [0, 1), log y axis and x axis; absent means the default. */
+  smoothing?: number;
+  logY?: boolean;
+  xAxis?: XAxis;
 }
 
 /** The event a view dispatches (bubbling, composed) to change the shared state. */
 export type SelectEvent = CustomEvent<Partial<ViewState>>;
+
+/** The steps a view has loaded for its current tag, and how many were logged. */
+export interface StepsReport {
+  steps: number[];
+  total: number;
+}
+
+/** The event a view dispatches (bubbling, composed) to tell the step control what it can show. */
+export type StepsEvent = CustomEvent<StepsReport>;
+
+export const VIEW_NAMES: readonly ViewName[] = [
+  'scalars',
+  'images',
+  'histograms',
+  'text',
+  'activations',
+  'weights',
+  'workers',
+];
+
+export const X_AXES: readonly XAxis[] = ['step', 'relative', 'wall'];
+
+/** TensorBoard's own default smoothing weight. */
+export const DEFAULT_SMOOTHING = 0.6;
+
+export const DEFAULT_VIEW_STATE: ViewState = {
+  view: 'scalars',
+  runs: [],
+  tag: null,
+  step: null,
+  layer: null,
+  channel: null,
+  probe: null,
+  worker: null,
+};
+
+/** Applies a view's requested change; a view switch keeps runs and step, the rest is per view. */
+export function mergeViewState(state: ViewState, change: Partial<ViewState>): ViewState {
+  return { ...state, ...change };
+}
+
+/** Helpers for views: the events of the contract, already bubbling and composed. */
+export function selectEvent(change: Partial<ViewState>): SelectEvent {
+  return new CustomEvent('lb-select', { detail: change, bubbles: true, composed: true });
+}
+
+export function stepsEvent(report: StepsReport): StepsEvent {
+  return new CustomEvent('lb-steps', { detail: report, bubbles: true, composed: true });
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'lb-select': SelectEvent;
+    'lb-steps': StepsEvent;
+  }
+}

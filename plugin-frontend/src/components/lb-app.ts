@@ -1,0 +1,259 @@
+/**
+ * The viewer's shell: the run sidebar, the view tabs, the global step control
+ * and the current view. It owns the ViewState, mirrors it into the URL (so a
+ * link or a reload restores what was shown), follows live changes, and gives
+ * every view the same inputs (state, runs, jobs, step, refreshToken).
+ */
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { Task } from '@lit/task';
+import { api } from '../api.js';
+import type { RunsAnswer } from '../api-types.js';
+import { followChanges, type LiveStatus } from '../live.js';
+import { newestStep, selectedRunNames } from '../lib/selection.js';
+import { effectiveStep } from '../lib/steps.js';
+import { stateFromQuery, stateToQuery } from '../url-state.js';
+import {
+  VIEW_NAMES,
+  mergeViewState,
+  type StepsReport,
+  type ViewName,
+  type ViewState,
+} from '../view-state.js';
+import { errorMessage, loadingMessage, statusStyles } from './status.js';
+import { renderView } from './view-outlet.js';
+import './lb-run-sidebar.js';
+import './lb-step-control.js';
+
+const VIEW_LABELS: Record<ViewName, string> = {
+  scalars: 'Scalars',
+  images: 'Images',
+  histograms: 'Histograms',
+  text: 'Text',
+  activations: 'Activations',
+  weights: 'Weights',
+  workers: 'Workers',
+};
+
+@customElement('lb-app')
+export class LbApp extends LitElement {
+  @state() private viewState: ViewState = stateFromQuery(location.search).state;
+  @state() private urlProblems: string[] = stateFromQuery(location.search).problems;
+  @state() private refreshToken = 0;
+  @state() private steps: StepsReport = { steps: [], total: 0 };
+  @state() private live: { status: LiveStatus; detail?: string } = { status: 'connecting' };
+
+  private stopLive?: () => void;
+
+  /** The run list is refetched on every live change: it carries each run's newest step. */
+  private readonly runsTask = new Task(this, {
+    task: ([,], { signal }) => api.runs(signal),
+    args: () => [this.refreshToken] as const,
+  });
+
+  static override styles = [
+    statusStyles,
+    css`
+      :host {
+        display: grid;
+        grid-template-columns: 260px 1fr;
+        grid-template-rows: auto 1fr;
+        height: 100vh;
+      }
+      header {
+        grid-column: 1 / -1;
+        display: flex;
+        align-items: center;
+        gap: 16px;
+        padding: 0 16px;
+        background: #fff;
+        border-bottom: 1px solid #e0e0e3;
+      }
+      h1 {
+        font-size: 16px;
+        margin: 0;
+        padding: 12px 0;
+      }
+      nav {
+        display: flex;
+        gap: 2px;
+        flex-wrap: wrap;
+      }
+      nav a {
+        padding: 14px 10px 12px;
+        color: #3c4043;
+        text-decoration: none;
+        border-bottom: 2px solid transparent;
+      }
+      nav a[aria-current='page'] {
+        color: #1a73e8;
+        border-bottom-color: #1a73e8;
+      }
+      .live {
+        margin-left: auto;
+        font-size: 12px;
+        color: #5f6368;
+      }
+      .live.reconnecting {
+        color: #a50e0e;
+      }
+      aside {
+        overflow: auto;
+        padding: 8px 16px;
+        border-right: 1px solid #e0e0e3;
+        background: #fff;
+      }
+      main {
+        overflow: auto;
+        padding: 0 20px 20px;
+        min-width: 0;
+      }
+      lb-step-control {
+        position: sticky;
+        top: 0;
+        z-index: 2;
+        background: #f7f7f8;
+        padding: 10px 0;
+        border-bottom: 1px solid #e0e0e3;
+        margin-bottom: 8px;
+      }
+    `,
+  ];
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('popstate', this.onPopState);
+    this.addEventListener('lb-select', (event) => this.apply(event.detail));
+    this.addEventListener('lb-steps', (event) => (this.steps = event.detail));
+    this.stopLive = followChanges(api.eventsUrl(), {
+      onChanges: (changes) => {
+        api.invalidate(changes);
+        this.refreshToken++;
+      },
+      onReconnect: () => {
+        api.invalidateAll();
+        this.refreshToken++;
+      },
+      onStatus: (status, detail) => (this.live = { status, detail }),
+    });
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('popstate', this.onPopState);
+    this.stopLive?.();
+  }
+
+  override render() {
+    const answer = this.runsTask.value;
+    return html`
+      <header>
+        <h1>lensboard</h1>
+        <nav>${VIEW_NAMES.map((view) => this.renderTab(view))}</nav>
+        <span class="live ${this.live.status}" title=${this.live.detail ?? ''}>
+          ${{ connecting: 'connecting…', live: '● live', reconnecting: 'reconnecting…' }[this.live.status]}
+        </span>
+      </header>
+      <aside>
+        ${
+          answer
+            ? html`<lb-run-sidebar
+                .runs=${answer.runs}
+                .jobs=${answer.jobs}
+                .selection=${this.viewState.runs}
+              ></lb-run-sidebar>`
+            : this.renderRunsStatus()
+        }
+      </aside>
+      <main>${answer ? this.renderMain(answer) : nothing}</main>
+    `;
+  }
+
+  private renderTab(view: ViewName) {
+    const href = stateToQuery({ ...this.viewState, view, tag: null }) || '?';
+    const current = view === this.viewState.view;
+    return html`<a
+      href=${href}
+      aria-current=${current ? 'page' : 'false'}
+      @click=${(event: Event) => {
+        event.preventDefault();
+        this.apply({ view, tag: null });
+      }}
+      >${VIEW_LABELS[view]}</a
+    >`;
+  }
+
+  private renderRunsStatus() {
+    if (this.runsTask.error !== undefined) return errorMessage('the run list', this.runsTask.error);
+    return loadingMessage('runs');
+  }
+
+  private renderMain(answer: RunsAnswer) {
+    const selected = selectedRunNames(this.viewState, answer.runs);
+    const step = effectiveStep(this.viewState.step, newestStep(selected, answer.runs));
+    const missing = this.viewState.runs.filter(
+      (name) => !answer.runs.some((run) => run.name === name),
+    );
+    return html`
+      <lb-step-control
+        .steps=${this.steps.steps}
+        .total=${this.steps.total}
+        .pinned=${this.viewState.step}
+        .step=${step}
+      ></lb-step-control>
+      ${this.urlProblems.map((problem) => html`<p class="warning">Link ignored ${problem}</p>`)}
+      ${[...answer.warnings].map((warning) => html`<p class="warning">${warning}</p>`)}
+      ${
+        missing.length
+          ? html`<p class="warning">Not in this logdir (yet): ${missing.join(', ')}</p>`
+          : nothing
+      }
+      ${this.runsTask.error !== undefined ? errorMessage('the run list', this.runsTask.error) : nothing}
+      ${
+        answer.loading
+          ? html`<p class="status loading" role="status">
+              The server is still reading the logdir; more data will appear.
+            </p>`
+          : nothing
+      }
+      ${
+        answer.runs.length === 0
+          ? html`<p class="status empty" role="status">
+              This logdir holds no runs yet. Runs appear here as soon as a writer creates an event
+              file.
+            </p>`
+          : renderView(this.viewState.view, {
+              state: this.viewState,
+              runs: answer.runs,
+              jobs: answer.jobs,
+              step,
+              refreshToken: this.refreshToken,
+            })
+      }
+    `;
+  }
+
+  /** Applies a requested change and mirrors it into the URL without a new history entry. */
+  private apply(change: Partial<ViewState>): void {
+    const next = mergeViewState(this.viewState, change);
+    if (next.view !== this.viewState.view || next.tag !== this.viewState.tag) {
+      this.steps = { steps: [], total: 0 };
+    }
+    this.viewState = next;
+    this.urlProblems = [];
+    const query = stateToQuery(next);
+    history.replaceState(null, '', query || location.pathname);
+  }
+
+  private readonly onPopState = (): void => {
+    const parsed = stateFromQuery(location.search);
+    this.viewState = parsed.state;
+    this.urlProblems = parsed.problems;
+  };
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'lb-app': LbApp;
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * The list of runs: plain runs, and lensboard's distributed jobs as a job with
+ * its global run and workers. Each run (and each job as a whole) toggles; each
+ * run shows its stable colour, its status and its warnings. Changes go out as
+ * `lb-select` with `runs`.
+ */
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { JobInfo, RunInfo } from '../api-types.js';
+import { runColor } from '../lib/run-colors.js';
+import { selectedRunNames, toggleRuns } from '../lib/selection.js';
+import { selectEvent } from '../view-state.js';
+
+@customElement('lb-run-sidebar')
+export class LbRunSidebar extends LitElement {
+  @property({ attribute: false }) runs: RunInfo[] = [];
+  @property({ attribute: false }) jobs: JobInfo[] = [];
+  /** The ViewState's `runs`: empty means every run. */
+  @property({ attribute: false }) selection: string[] = [];
+
+  static override styles = css`
+    :host {
+      display: block;
+      font-size: 13px;
+    }
+    h2 {
+      font-size: 12px;
+      text-transform: uppercase;
+      letter-spacing: 0.05em;
+      color: #5f6368;
+      margin: 14px 0 6px;
+    }
+    ul {
+      list-style: none;
+      margin: 0;
+      padding: 0;
+    }
+    ul ul {
+      padding-left: 18px;
+    }
+    label {
+      display: flex;
+      align-items: center;
+      gap: 6px;
+      padding: 2px 0;
+      cursor: pointer;
+      word-break: break-all;
+    }
+    .swatch {
+      width: 10px;
+      height: 10px;
+      border-radius: 2px;
+      flex: none;
+    }
+    .badge {
+      font-size: 11px;
+      color: #5f6368;
+      margin-left: auto;
+      white-space: nowrap;
+    }
+    .warn {
+      color: #8a5300;
+    }
+    .job > label {
+      font-weight: 600;
+    }
+    .actions button {
+      font: inherit;
+      font-size: 12px;
+      background: none;
+      border: none;
+      color: #1a73e8;
+      cursor: pointer;
+      padding: 0 8px 0 0;
+    }
+  `;
+
+  override render() {
+    if (this.runs.length === 0) return html`<p>No runs yet.</p>`;
+    const grouped = new Set(this.jobs.flatMap((job) => [...job.workers, job.global ?? '']));
+    const plain = this.runs.filter((run) => !grouped.has(run.name));
+    return html`
+      <div class="actions">
+        <button @click=${() => this.emit([])}>all runs</button>
+      </div>
+      ${
+        this.jobs.length
+          ? html`<h2>Jobs</h2>
+              <ul>
+                ${this.jobs.map((job) => this.renderJob(job))}
+              </ul>`
+          : nothing
+      }
+      ${
+        plain.length
+          ? html`<h2>Runs</h2>
+              <ul>
+                ${plain.map((run) => this.renderRun(run, run.name))}
+              </ul>`
+          : nothing
+      }
+    `;
+  }
+
+  private renderJob(job: JobInfo) {
+    const members = [...(job.global ? [job.global] : []), ...job.workers];
+    const selected = new Set(selectedRunNames({ runs: this.selection }, this.runs));
+    const on = members.filter((name) => selected.has(name)).length;
+    const runsByName = new Map(this.runs.map((run) => [run.name, run]));
+    return html`<li class="job">
+      <label>
+        <input
+          type="checkbox"
+          .checked=${on === members.length}
+          .indeterminate=${on > 0 && on < members.length}
+          @change=${(event: Event) => this.toggle(members, event)}
+        />
+        ${job.name}
+        <span class="badge">${job.workers.length} workers</span>
+      </label>
+      <ul>
+        ${members.map((name) => {
+          const run = runsByName.get(name);
+          return run ? this.renderRun(run, this.memberLabel(job, name)) : nothing;
+        })}
+      </ul>
+    </li>`;
+  }
+
+  private memberLabel(job: JobInfo, name: string): string {
+    return name.startsWith(`${job.name}/`) ? name.slice(job.name.length + 1) : name;
+  }
+
+  private renderRun(run: RunInfo, label: string) {
+    const selected = selectedRunNames({ runs: this.selection }, this.runs).includes(run.name);
+    return html`<li>
+      <label title=${run.name} data-run=${run.name}>
+        <input
+          type="checkbox"
+          .checked=${selected}
+          @change=${(event: Event) => this.toggle([run.name], event)}
+        />
+        <span class="swatch" style="background:${runColor(run.name)}"></span>
+        ${label}
+        <span class="badge">${this.statusText(run)}</span>
+      </label>
+      ${
+        run.warnings.length
+          ? html`<div class="badge warn" title=${run.warnings.join('\n')}>
+              ⚠ ${run.warnings.length} warning${run.warnings.length === 1 ? '' : 's'}:
+              ${run.warnings[run.warnings.length - 1]}
+            </div>`
+          : nothing
+      }
+    </li>`;
+  }
+
+  private statusText(run: RunInfo): string {
+    if (run.status === 'loading') return 'loading…';
+    if (run.status === 'no-data') return 'no data yet';
+    return run.lastStep === null ? '' : `step ${run.lastStep}`;
+  }
+
+  private toggle(names: string[], event: Event): void {
+    const on = (event.target as HTMLInputElement).checked;
+    const next = toggleRuns({ runs: this.selection }, this.runs, names, on);
+    // An ignored toggle (the last selected run) must not leave the box unticked.
+    (event.target as HTMLInputElement).checked = names.every((name) =>
+      selectedRunNames({ runs: next }, this.runs).includes(name),
+    );
+    this.emit(next);
+  }
+
+  private emit(runs: string[]): void {
+    this.dispatchEvent(selectEvent({ runs }));
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'lb-run-sidebar': LbRunSidebar;
+  }
+}

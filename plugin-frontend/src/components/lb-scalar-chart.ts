@@ -1,0 +1,277 @@
+/**
+ * One scalar tag as a uPlot chart: every selected run overlaid in its colour,
+ * a faint raw line under the smoothed one, separate launches never joined,
+ * isolated points as markers, NaN and ±Infinity as marks at the plot's edge,
+ * the global step as a vertical rule, and a readout of the values under the cursor.
+ */
+import { LitElement, css, html, nothing, unsafeCSS } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import uPlot from 'uplot';
+import uPlotCss from 'uplot/dist/uPlot.min.css?inline';
+import { nearestPresent, type EdgeMark, type ScalarPlot } from '../lib/scalar-plot.js';
+import type { XAxis } from '../view-state.js';
+
+interface ReadoutRow {
+  run: string;
+  segment: number;
+  color: string;
+  value: number;
+  raw: number | null;
+  step: number;
+  wallTime: number;
+}
+
+const CHART_HEIGHT = 220;
+
+@customElement('lb-scalar-chart')
+export class LbScalarChart extends LitElement {
+  @property() tag = '';
+  @property({ attribute: false }) plot: ScalarPlot | null = null;
+  @property({ attribute: false }) logY = false;
+  @property({ attribute: false }) xAxis: XAxis = 'step';
+  /** The global step, drawn as a rule on a step axis. */
+  @property({ attribute: false }) step: number | null = null;
+
+  @state() private readout: ReadoutRow[] = [];
+
+  private chart: uPlot | null = null;
+  /** The series layout the chart was built for; uPlot must be rebuilt when it changes. */
+  private layoutKey = '';
+  private resizer = new ResizeObserver(() => this.fit());
+
+  static override styles = [
+    unsafeCSS(uPlotCss),
+    css`
+      :host {
+        display: block;
+        background: #fff;
+        border: 1px solid #e0e0e3;
+        border-radius: 8px;
+        padding: 8px 10px;
+        min-width: 0;
+      }
+      .plot {
+        height: ${CHART_HEIGHT}px;
+      }
+      .readout {
+        font-size: 12px;
+        min-height: 1.4em;
+        color: #3c4043;
+        font-variant-numeric: tabular-nums;
+        display: flex;
+        flex-wrap: wrap;
+        gap: 2px 12px;
+      }
+      .swatch {
+        display: inline-block;
+        width: 8px;
+        height: 8px;
+        border-radius: 2px;
+        margin-right: 4px;
+      }
+      .note {
+        font-size: 12px;
+        color: #8a5300;
+      }
+    `,
+  ];
+
+  override render() {
+    const marks = this.plot?.marks ?? [];
+    return html`
+      <div class="plot"></div>
+      <div class="readout" aria-live="off">
+        ${this.readout.length ? this.readout.map((row) => this.renderRow(row)) : html`<span>&nbsp;</span>`}
+      </div>
+      ${marks.length ? html`<div class="note">${describeMarks(marks)}</div>` : nothing}
+      ${
+        this.plot?.hiddenOnLog
+          ? html`<div class="note">
+              ${this.plot.hiddenOnLog} values ≤ 0 not drawn on the log axis
+            </div>`
+          : nothing
+      }
+    `;
+  }
+
+  private renderRow(row: ReadoutRow) {
+    const launch = row.segment > 0 ? ` (launch ${row.segment + 1})` : '';
+    const raw = row.raw !== null && row.raw !== row.value ? ` raw ${formatValue(row.raw)}` : '';
+    return html`<span
+      ><span class="swatch" style="background:${row.color}"></span>${row.run}${launch}:
+      ${formatValue(row.value)}${raw} @ step ${row.step}</span
+    >`;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.resizer.observe(this);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.resizer.disconnect();
+    this.chart?.destroy();
+    this.chart = null;
+    this.layoutKey = '';
+  }
+
+  protected override updated(changed: Map<string, unknown>): void {
+    if (changed.has('plot') || changed.has('logY') || changed.has('xAxis')) this.draw();
+    else if (changed.has('step')) this.chart?.redraw(false, false);
+  }
+
+  private draw(): void {
+    const plot = this.plot;
+    if (!plot) return;
+    const data = [plot.xs, ...plot.series.map((series) => series.values)] as uPlot.AlignedData;
+    const key = `${this.logY}|${this.xAxis}|${plot.series.map((s) => `${s.run}:${s.segment}:${s.role}`).join()}`;
+    if (this.chart && key === this.layoutKey) {
+      this.chart.setData(data);
+      return;
+    }
+    this.chart?.destroy();
+    this.layoutKey = key;
+    const target = this.renderRoot.querySelector('.plot') as HTMLElement;
+    this.chart = new uPlot(this.options(plot), data, target);
+  }
+
+  private options(plot: ScalarPlot): uPlot.Options {
+    return {
+      width: Math.max(200, this.clientWidth - 22),
+      height: CHART_HEIGHT,
+      legend: { show: false },
+      cursor: { points: { show: false }, drag: { x: true, y: false } },
+      scales: {
+        x: { time: this.xAxis === 'wall' },
+        y: this.logY ? { distr: 3 } : { auto: true },
+      },
+      axes: [
+        {
+          label: { step: 'step', relative: 'seconds since start', wall: '' }[this.xAxis],
+          size: 36,
+        },
+        { size: 56 },
+      ],
+      series: [
+        {},
+        ...plot.series.map((series) => ({
+          label: `${series.run}${series.segment ? ` #${series.segment + 1}` : ''}`,
+          stroke: series.color,
+          width: series.role === 'raw' ? 1 : 1.5,
+          alpha: series.role === 'raw' ? 0.25 : 1,
+          points: {
+            show: false,
+            size: 6,
+            fill: series.color,
+            filter: () => (series.isolated.length ? series.isolated : null),
+          },
+        })),
+      ],
+      hooks: {
+        draw: [(chart) => this.drawOverlays(chart, plot)],
+        setCursor: [(chart) => this.updateReadout(chart, plot)],
+      },
+    };
+  }
+
+  /** The step rule and the edge marks for values the axis cannot show. */
+  private drawOverlays(chart: uPlot, plot: ScalarPlot): void {
+    const ctx = chart.ctx;
+    const { left, top, width, height } = chart.bbox;
+    ctx.save();
+    if (this.step !== null && this.xAxis === 'step') {
+      const x = chart.valToPos(this.step, 'x', true);
+      if (x >= left && x <= left + width) {
+        ctx.strokeStyle = 'rgba(26, 115, 232, 0.6)';
+        ctx.lineWidth = devicePixelRatio;
+        ctx.setLineDash([4 * devicePixelRatio, 3 * devicePixelRatio]);
+        ctx.beginPath();
+        ctx.moveTo(x, top);
+        ctx.lineTo(x, top + height);
+        ctx.stroke();
+        ctx.setLineDash([]);
+      }
+    }
+    for (const mark of plot.marks) drawMark(chart, mark, { left, top, width, height });
+    ctx.restore();
+  }
+
+  private updateReadout(chart: uPlot, plot: ScalarPlot): void {
+    const index = chart.cursor.idx;
+    if (index === null || index === undefined) {
+      this.readout = [];
+      return;
+    }
+    const rows: ReadoutRow[] = [];
+    plot.series.forEach((series, i) => {
+      if (series.role !== 'smoothed') return;
+      const at = nearestPresent(series.values, index);
+      const point = at < 0 ? undefined : series.points[at];
+      if (!point) return;
+      const raw = plot.series[i - 1]?.role === 'raw' ? point.value : null;
+      const value = series.values[at] ?? point.value;
+      rows.push({ ...point, run: series.run, color: series.color, value, raw });
+    });
+    this.readout = rows;
+  }
+
+  private fit(): void {
+    this.chart?.setSize({ width: Math.max(200, this.clientWidth - 22), height: CHART_HEIGHT });
+  }
+}
+
+/** ▲ at the top for +Infinity, ▼ at the bottom for -Infinity, ◆ at the top for NaN. */
+function drawMark(
+  chart: uPlot,
+  mark: EdgeMark,
+  box: { left: number; top: number; width: number; height: number },
+) {
+  const x = chart.valToPos(mark.x, 'x', true);
+  if (x < box.left || x > box.left + box.width) return;
+  const size = 5 * devicePixelRatio;
+  const ctx = chart.ctx;
+  const y = mark.kind === '-inf' ? box.top + box.height - size : box.top + size;
+  ctx.fillStyle = mark.color;
+  ctx.strokeStyle = '#202124';
+  ctx.lineWidth = devicePixelRatio;
+  ctx.beginPath();
+  if (mark.kind === 'nan') {
+    ctx.moveTo(x, y - size);
+    ctx.lineTo(x + size, y);
+    ctx.lineTo(x, y + size);
+    ctx.lineTo(x - size, y);
+  } else {
+    const tip = mark.kind === '+inf' ? -size : size;
+    ctx.moveTo(x, y + tip);
+    ctx.lineTo(x + size, y - tip);
+    ctx.lineTo(x - size, y - tip);
+  }
+  ctx.closePath();
+  ctx.fill();
+  ctx.stroke();
+}
+
+function describeMarks(marks: EdgeMark[]): string {
+  const count = (kind: EdgeMark['kind']) => marks.filter((mark) => mark.kind === kind).length;
+  const parts = [
+    count('nan') ? `${count('nan')} NaN (◆ top)` : '',
+    count('+inf') ? `${count('+inf')} +Infinity (▲ top)` : '',
+    count('-inf') ? `${count('-inf')} -Infinity (▼ bottom)` : '',
+  ].filter(Boolean);
+  const steps = marks.slice(0, 5).map((mark) => mark.step);
+  return `Not finite: ${parts.join(', ')} at step ${steps.join(', ')}${marks.length > 5 ? ', …' : ''}`;
+}
+
+export function formatValue(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  const magnitude = Math.abs(value);
+  if (magnitude !== 0 && (magnitude < 1e-3 || magnitude >= 1e6)) return value.toExponential(3);
+  return Number(value.toPrecision(5)).toString();
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'lb-scalar-chart': LbScalarChart;
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * TensorBoard's histograms: for each histogram tag and selected run, the
+ * distribution at the step on screen and its change over the kept steps. Steps
+ * whose buckets cannot be placed on a finite axis are named, not drawn.
+ */
+import { css, html, nothing } from 'lit';
+import { customElement } from 'lit/decorators.js';
+import { Task } from '@lit/task';
+import { api } from '../api.js';
+import type { HistogramEntry, Series } from '../api-types.js';
+import { binHistograms, type BinnedHistograms } from '../lib/histogram-bins.js';
+import { runColor } from '../lib/run-colors.js';
+import { mergeSteps } from '../lib/steps.js';
+import { emptyMessage, renderTask, statusStyles } from '../components/status.js';
+import { entryAt, loadTagPanels, stepsOf, type TagPanel } from './load-series.js';
+import { ViewElement } from './view-base.js';
+import '../components/lb-histogram-chart.js';
+
+@customElement('lb-histograms-view')
+export class LbHistogramsView extends ViewElement {
+  private binned = new WeakMap<Series<HistogramEntry>, BinnedHistograms>();
+
+  private readonly panelsTask = new Task(this, {
+    task: ([runs], { signal }) =>
+      loadTagPanels<HistogramEntry>(
+        runs,
+        'histograms',
+        (run, tag, s) => api.histograms(run, tag, s),
+        signal,
+      ),
+    args: () => [this.selectedRuns(), this.refreshToken] as const,
+    argsEqual: ([runsA, tokenA], [runsB, tokenB]) =>
+      tokenA === tokenB && runsA.join('\n') === runsB.join('\n'),
+  });
+
+  static override styles = [
+    statusStyles,
+    css`
+      .grid {
+        display: grid;
+        grid-template-columns: repeat(auto-fill, minmax(420px, 1fr));
+        gap: 12px;
+        margin-top: 8px;
+      }
+      section {
+        background: #fff;
+        border: 1px solid #e0e0e3;
+        border-radius: 8px;
+        padding: 8px 12px;
+      }
+      h3 {
+        margin: 0 0 4px;
+        font-size: 13px;
+        word-break: break-all;
+      }
+      .caption {
+        font-size: 12px;
+        color: #5f6368;
+      }
+    `,
+  ];
+
+  override render() {
+    return renderTask(this.panelsTask, 'histograms', (panels) =>
+      panels.length
+        ? html`<div class="grid">${panels.flatMap((panel) => this.renderPanel(panel))}</div>`
+        : emptyMessage('No histogram tags in the selected runs yet.'),
+    );
+  }
+
+  protected override updated(): void {
+    const panels = this.panelsTask.value;
+    if (!panels || panels.length === 0) return;
+    const focused = panels.filter((panel) => panel.tag === this.state.tag);
+    const { lists, total } = stepsOf((focused.length ? focused : panels).flatMap((p) => p.series));
+    this.reportSteps({ steps: mergeSteps(lists), total });
+  }
+
+  private renderPanel(panel: TagPanel<HistogramEntry>) {
+    return panel.series.map((series) => this.renderSeries(series));
+  }
+
+  private renderSeries(series: Series<HistogramEntry>) {
+    const data = this.binnedOf(series);
+    const drawable = new Set(data.frames.map((frame) => frame.step));
+    const entry = entryAt(
+      series.entries.filter((item) => drawable.has(item.step)),
+      this.step,
+    );
+    const shown = data.frames.find((frame) => frame.step === entry?.step) ?? null;
+    return html`<section data-tag=${series.tag} data-run=${series.run}>
+      <h3>${series.tag}</h3>
+      <div class="caption">
+        ${series.run} · ${series.entries.length} of ${series.total} steps kept
+      </div>
+      ${
+        data.bad.length
+          ? html`<p class="warning">
+              Not drawn, values not finite:
+              ${data.bad.map((item) => `step ${item.step} (${item.reason})`).join('; ')}
+            </p>`
+          : nothing
+      }
+      ${
+        data.frames.length
+          ? html`<lb-histogram-chart
+              .data=${data}
+              .shown=${shown}
+              color=${runColor(series.run)}
+            ></lb-histogram-chart>`
+          : emptyMessage('No step of this histogram has finite buckets to draw.')
+      }
+    </section>`;
+  }
+
+  private binnedOf(series: Series<HistogramEntry>): BinnedHistograms {
+    let data = this.binned.get(series);
+    if (!data) {
+      data = binHistograms(series.entries);
+      this.binned.set(series, data);
+    }
+    return data;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'lb-histograms-view': LbHistogramsView;
+  }
+}

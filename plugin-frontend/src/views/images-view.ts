@@ -1,0 +1,159 @@
+/**
+ * TensorBoard's images: for each image tag and selected run, the images of the
+ * logged step at or before the global step, at true pixel size or scaled up
+ * with crisp pixels. Every image of a batch event is shown.
+ */
+import { css, html, nothing } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { Task } from '@lit/task';
+import { api } from '../api.js';
+import type { ImageEntry, Series } from '../api-types.js';
+import { runColor } from '../lib/run-colors.js';
+import { mergeSteps } from '../lib/steps.js';
+import { emptyMessage, renderTask, statusStyles } from '../components/status.js';
+import { entryAt, loadTagPanels, stepsOf, type TagPanel } from './load-series.js';
+import { ViewElement } from './view-base.js';
+
+const SCALES = [1, 2, 4, 8] as const;
+
+@customElement('lb-images-view')
+export class LbImagesView extends ViewElement {
+  @state() private scale: number = 2;
+  /** Image URLs the browser could not load; shown as a sentence instead of a broken icon. */
+  @state() private failed = new Set<string>();
+
+  private readonly panelsTask = new Task(this, {
+    task: ([runs], { signal }) =>
+      loadTagPanels<ImageEntry>(runs, 'images', (run, tag, s) => api.images(run, tag, s), signal),
+    args: () => [this.selectedRuns(), this.refreshToken] as const,
+    argsEqual: ([runsA, tokenA], [runsB, tokenB]) =>
+      tokenA === tokenB && runsA.join('\n') === runsB.join('\n'),
+  });
+
+  static override styles = [
+    statusStyles,
+    css`
+      .controls {
+        margin: 8px 0 12px;
+        font-size: 13px;
+      }
+      section {
+        background: #fff;
+        border: 1px solid #e0e0e3;
+        border-radius: 8px;
+        padding: 8px 12px;
+        margin-bottom: 12px;
+      }
+      h3 {
+        margin: 0 0 6px;
+        font-size: 13px;
+        word-break: break-all;
+      }
+      .run {
+        margin: 6px 0;
+      }
+      .caption {
+        font-size: 12px;
+        color: #5f6368;
+        display: flex;
+        align-items: center;
+        gap: 6px;
+      }
+      .swatch {
+        width: 10px;
+        height: 10px;
+        border-radius: 2px;
+      }
+      .images {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 6px;
+        margin-top: 4px;
+      }
+      img {
+        image-rendering: pixelated;
+        border: 1px solid #e0e0e3;
+        background: repeating-conic-gradient(#eee 0 25%, #fff 0 50%) 0 0 / 12px 12px;
+      }
+    `,
+  ];
+
+  override render() {
+    return html`
+      <div class="controls">
+        Size
+        <select
+          @change=${(e: Event) => (this.scale = Number((e.target as HTMLSelectElement).value))}
+        >
+          ${SCALES.map(
+            (scale) =>
+              html`<option value=${scale} ?selected=${scale === this.scale}>
+                ${scale === 1 ? 'true pixels' : `${scale}× (pixelated)`}
+              </option>`,
+          )}
+        </select>
+      </div>
+      ${renderTask(this.panelsTask, 'images', (panels) =>
+        panels.length
+          ? html`${panels.map((panel) => this.renderPanel(panel))}`
+          : emptyMessage('No image tags in the selected runs yet.'),
+      )}
+    `;
+  }
+
+  protected override updated(): void {
+    const panels = this.panelsTask.value;
+    if (!panels || panels.length === 0) return;
+    const focused = panels.filter((panel) => panel.tag === this.state.tag);
+    const { lists, total } = stepsOf((focused.length ? focused : panels).flatMap((p) => p.series));
+    this.reportSteps({ steps: mergeSteps(lists), total });
+  }
+
+  private renderPanel(panel: TagPanel<ImageEntry>) {
+    return html`<section data-tag=${panel.tag}>
+      <h3>${panel.info.displayName || panel.tag}</h3>
+      ${panel.info.description ? html`<div class="caption">${panel.info.description}</div>` : nothing}
+      ${panel.series.map((series) => this.renderRun(series))}
+    </section>`;
+  }
+
+  private renderRun(series: Series<ImageEntry>) {
+    const entry = entryAt(series.entries, this.step);
+    if (!entry) return nothing;
+    const indices = Array.from({ length: entry.count }, (_, i) => i);
+    return html`<div class="run">
+      <div class="caption">
+        <span class="swatch" style="background:${runColor(series.run)}"></span>
+        ${series.run} · step ${entry.step}
+        ${entry.count > 1 ? html` · ${entry.count} images` : nothing} ·
+        ${entry.width}×${entry.height}
+      </div>
+      <div class="images">${indices.map((index) => this.renderImage(series, entry, index))}</div>
+    </div>`;
+  }
+
+  private renderImage(series: Series<ImageEntry>, entry: ImageEntry, index: number) {
+    const url = api.imageUrl(series.run, series.tag, entry.step, index);
+    if (this.failed.has(url)) {
+      return html`<p class="status error">
+        Image ${index + 1} of step ${entry.step} could not be loaded.
+      </p>`;
+    }
+    // Sizes of 0 mean the server could not read them; the browser then uses the image's own.
+    const size = (pixels: number) => (pixels > 0 ? pixels * this.scale : nothing);
+    const fail = () => (this.failed = new Set([...this.failed, url]));
+    return html`<img
+      src=${url}
+      width=${size(entry.width)}
+      height=${size(entry.height)}
+      alt="${series.tag}, ${series.run}, step ${entry.step}, image ${index + 1} of ${entry.count}"
+      @error=${fail}
+    />`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'lb-images-view': LbImagesView;
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * TensorBoard's text: for each text tag and selected run, the text logged at
+ * the step on screen. Text is data, never markup: it is shown as plain text
+ * with its whitespace kept, and a 2-D string tensor as a table of cells.
+ */
+import { css, html, nothing } from 'lit';
+import { customElement } from 'lit/decorators.js';
+import { Task } from '@lit/task';
+import { api } from '../api.js';
+import type { Series, TextEntry } from '../api-types.js';
+import { runColor } from '../lib/run-colors.js';
+import { mergeSteps } from '../lib/steps.js';
+import { emptyMessage, renderTask, statusStyles } from '../components/status.js';
+import { entryAt, loadTagPanels, stepsOf, type TagPanel } from './load-series.js';
+import { ViewElement } from './view-base.js';
+
+@customElement('lb-text-view')
+export class LbTextView extends ViewElement {
+  private readonly panelsTask = new Task(this, {
+    task: ([runs], { signal }) =>
+      loadTagPanels<TextEntry>(runs, 'text', (run, tag, s) => api.text(run, tag, s), signal),
+    args: () => [this.selectedRuns(), this.refreshToken] as const,
+    argsEqual: ([runsA, tokenA], [runsB, tokenB]) =>
+      tokenA === tokenB && runsA.join('\n') === runsB.join('\n'),
+  });
+
+  static override styles = [
+    statusStyles,
+    css`
+      section {
+        background: #fff;
+        border: 1px solid #e0e0e3;
+        border-radius: 8px;
+        padding: 8px 12px;
+        margin: 8px 0 12px;
+      }
+      h3 {
+        margin: 0 0 6px;
+        font-size: 13px;
+        word-break: break-all;
+      }
+      .caption {
+        font-size: 12px;
+        color: #5f6368;
+        display: flex;
+        gap: 6px;
+        align-items: center;
+      }
+      .swatch {
+        width: 10px;
+        height: 10px;
+        border-radius: 2px;
+      }
+      pre {
+        white-space: pre-wrap;
+        word-break: break-word;
+        font:
+          13px/1.45 ui-monospace,
+          'SFMono-Regular',
+          Menlo,
+          monospace;
+        margin: 4px 0 10px;
+        padding: 8px;
+        background: #f8f9fa;
+        border-radius: 4px;
+      }
+      table {
+        border-collapse: collapse;
+        margin: 4px 0 10px;
+      }
+      td {
+        border: 1px solid #e0e0e3;
+        padding: 4px 8px;
+        white-space: pre-wrap;
+        vertical-align: top;
+      }
+    `,
+  ];
+
+  override render() {
+    return renderTask(this.panelsTask, 'text', (panels) =>
+      panels.length
+        ? html`${panels.map((panel) => this.renderPanel(panel))}`
+        : emptyMessage('No text tags in the selected runs yet.'),
+    );
+  }
+
+  protected override updated(): void {
+    const panels = this.panelsTask.value;
+    if (!panels || panels.length === 0) return;
+    const focused = panels.filter((panel) => panel.tag === this.state.tag);
+    const { lists, total } = stepsOf((focused.length ? focused : panels).flatMap((p) => p.series));
+    this.reportSteps({ steps: mergeSteps(lists), total });
+  }
+
+  private renderPanel(panel: TagPanel<TextEntry>) {
+    return html`<section data-tag=${panel.tag}>
+      <h3>${panel.tag}</h3>
+      ${panel.series.map((series) => this.renderRun(series))}
+    </section>`;
+  }
+
+  private renderRun(series: Series<TextEntry>) {
+    const entry = entryAt(series.entries, this.step);
+    if (!entry) return nothing;
+    return html`<div class="caption">
+        <span class="swatch" style="background:${runColor(series.run)}"></span>
+        ${series.run} · step ${entry.step}
+      </div>
+      ${entry.shape.length === 2 ? renderTable(entry) : entry.values.map((text) => html`<pre>${text}</pre>`)}`;
+  }
+}
+
+function renderTable(entry: TextEntry) {
+  const [rows, columns] = entry.shape;
+  return html`<table>
+    ${Array.from(
+      { length: rows },
+      (_, row) =>
+        html`<tr>
+          ${entry.values.slice(row * columns, (row + 1) * columns).map((text) => html`<td>${text}</td>`)}
+        </tr>`,
+    )}
+  </table>`;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'lb-text-view': LbTextView;
+  }
+}
