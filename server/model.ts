@@ -23,6 +23,8 @@ export interface RunInfo {
   /** Newest step and wall time over every tag, or null with no values. */
   lastStep: number | null;
   lastWallTime: number | null;
+  /** Wall time of the first event read (usually the `file_version` event), or null before one. */
+  firstEventTime?: number | null;
   /** Problems met while reading this run (data loss, skipped values), newest last. */
   warnings: string[];
 }

@@ -1,0 +1,290 @@
+/**
+ * A whole logdir, kept loaded: runs are discovered as TensorBoard does (any
+ * directory below the logdir that directly holds a file whose name contains
+ * `tfevents`; the logdir itself is run `.`), each run's files are tailed, and
+ * a reload pass repeats on an interval. Runs named `<job>/worker-<rank>` and
+ * `<job>/global` are grouped into jobs. Implements the `LogdirReader` that
+ * the HTTP layer reads.
+ */
+import type { Dirent } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type {
+  HistogramEntry,
+  ImageEntry,
+  JobInfo,
+  LoadedTensor,
+  LogdirChange,
+  LogdirReader,
+  RunInfo,
+  ScalarPoint,
+  Series,
+  TagInfo,
+  TagKind,
+  TensorEntry,
+  TextEntry,
+  WorkerSlot,
+} from './model.js';
+import { DEFAULT_CAPACITY } from './reservoir.js';
+import { RunLoader, type LoadLogger } from './run-loader.js';
+
+export const DEFAULT_RELOAD_INTERVAL_MS = 5000;
+
+export interface LogdirLoaderOptions {
+  /** Time between the end of one reload pass and the start of the next. */
+  reloadIntervalMs?: number;
+  /** Items kept per (run, tag) by kind; Infinity keeps every value. */
+  capacity?: Partial<Record<TagKind, number>>;
+  /** Hide values a restart superseded (see run-loader.ts); true by default, as in TensorBoard. */
+  purgeOrphanedData?: boolean;
+  logger?: LoadLogger;
+}
+
+const quiet: LoadLogger = { warn() {}, info() {}, debug() {} };
+
+const WORKER_RUN = /^(.+)\/worker-(\d+)$/;
+const GLOBAL_RUN = /^(.+)\/global$/;
+
+export class LogdirLoader implements LogdirReader {
+  private readonly runLoaders = new Map<string, RunLoader>();
+  private readonly listeners = new Set<(changes: LogdirChange[]) => void>();
+  private readonly problems: string[] = [];
+  private readonly logger: LoadLogger;
+  private readonly reloadIntervalMs: number;
+  /** The pass in flight, or the last one; passes never overlap. */
+  private pass: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | null = null;
+  private closed = false;
+  private firstPassDone = false;
+
+  constructor(
+    readonly logdir: string,
+    private readonly options: LogdirLoaderOptions = {},
+  ) {
+    this.logger = options.logger ?? quiet;
+    this.reloadIntervalMs = options.reloadIntervalMs ?? DEFAULT_RELOAD_INTERVAL_MS;
+    if (!(this.reloadIntervalMs > 0)) {
+      throw new RangeError(`invalid reload interval: ${options.reloadIntervalMs} ms`);
+    }
+  }
+
+  get loading(): boolean {
+    return !this.firstPassDone;
+  }
+
+  /**
+   * Starts the first pass and then reloads every interval. The returned
+   * promise settles when the first pass is done; the reader answers (with
+   * partial data) before that, so a server need not wait for it.
+   */
+  start(): Promise<void> {
+    const first = this.reloadOnce().then(() => undefined);
+    void this.pass.then(() => this.schedule());
+    return first;
+  }
+
+  /** Runs one reload pass (after any pass in flight) and returns what it changed. */
+  reloadOnce(): Promise<LogdirChange[]> {
+    const run = this.pass.then(() => this.reloadPass());
+    this.pass = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  /** Stops reloading; resolves when the pass in flight has finished. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.pass;
+  }
+
+  private schedule(): void {
+    if (this.closed) return;
+    this.timer = setTimeout(() => {
+      void this.reloadOnce().then(() => this.schedule());
+    }, this.reloadIntervalMs);
+    this.timer.unref();
+  }
+
+  private async reloadPass(): Promise<LogdirChange[]> {
+    const changes: LogdirChange[] = [];
+    const found = await this.discover();
+    changes.push(...this.syncRuns(found));
+    for (const [name, run] of [...this.runLoaders].sort(byKey)) {
+      if (this.closed) break;
+      run.syncFiles(found.get(name) ?? []);
+      await run.reload();
+      const runChanges = run.takeChanges();
+      // Each run's changes go out as soon as it is read, so a long first
+      // load shows its runs one by one.
+      this.emit(runChanges);
+      changes.push(...runChanges);
+    }
+    this.firstPassDone = true;
+    return changes;
+  }
+
+  private syncRuns(found: Map<string, string[]>): LogdirChange[] {
+    const changes: LogdirChange[] = [];
+    for (const name of found.keys()) {
+      if (this.runLoaders.has(name)) continue;
+      const loader = new RunLoader(name, join(this.logdir, name), this.runOptions());
+      this.runLoaders.set(name, loader);
+      this.logger.debug(`run found: ${name}`);
+    }
+    for (const name of [...this.runLoaders.keys()]) {
+      if (found.has(name)) continue;
+      this.runLoaders.delete(name);
+      this.logger.info(`run removed: ${name}`);
+      changes.push({ run: name });
+    }
+    this.emit(changes);
+    return changes;
+  }
+
+  private runOptions() {
+    return {
+      capacity: { ...DEFAULT_CAPACITY, ...this.options.capacity },
+      purgeOrphanedData: this.options.purgeOrphanedData ?? true,
+      logger: this.logger,
+    };
+  }
+
+  private emit(changes: LogdirChange[]): void {
+    if (changes.length === 0) return;
+    for (const listener of this.listeners) {
+      try {
+        listener(changes);
+      } catch (error) {
+        this.logger.warn(`change listener failed: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  // ---- discovery ----
+
+  /** Run name → names of the event files it directly holds. */
+  private async discover(): Promise<Map<string, string[]>> {
+    const runs = new Map<string, string[]>();
+    await this.walk('', runs);
+    return runs;
+  }
+
+  private async walk(relative: string, runs: Map<string, string[]>): Promise<void> {
+    const entries = await this.list(relative);
+    const events = entries.filter((entry) => isEventFile(entry)).map((entry) => entry.name);
+    if (events.length > 0) runs.set(relative || '.', events);
+    for (const entry of entries) {
+      if (!entry.isDirectory()) continue;
+      await this.walk(relative ? `${relative}/${entry.name}` : entry.name, runs);
+    }
+  }
+
+  private async list(relative: string): Promise<Dirent[]> {
+    try {
+      return await readdir(join(this.logdir, relative), { withFileTypes: true });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' && relative === '') {
+        this.logger.info(`logdir does not exist yet: ${this.logdir}`);
+      } else if (code !== 'ENOENT') {
+        this.warnOnce(`cannot list ${join(this.logdir, relative)}: ${(error as Error).message}`);
+      }
+      return [];
+    }
+  }
+
+  private warnOnce(message: string): void {
+    if (this.problems.includes(message)) return;
+    this.problems.push(message);
+    this.logger.warn(message);
+  }
+
+  // ---- LogdirReader ----
+
+  runs(): RunInfo[] {
+    return [...this.runLoaders]
+      .sort(byKey)
+      .map(([name, run]) => ({ ...run.info(), ...placeOf(name) }));
+  }
+
+  jobs(): JobInfo[] {
+    const jobs = new Map<string, { workers: [number, string][]; global: string | null }>();
+    for (const name of this.runLoaders.keys()) {
+      const { job, worker } = placeOf(name);
+      if (!job || !worker) continue;
+      const entry = jobs.get(job) ?? { workers: [], global: null };
+      if (worker.kind === 'worker') entry.workers.push([worker.rank, name]);
+      else entry.global = name;
+      jobs.set(job, entry);
+    }
+    return [...jobs].sort(byKey).map(([name, { workers, global }]) => ({
+      name,
+      workers: workers.sort((a, b) => a[0] - b[0]).map(([, run]) => run),
+      global,
+    }));
+  }
+
+  tags(run: string): TagInfo[] | undefined {
+    return this.runLoaders.get(run)?.tags();
+  }
+
+  scalars(run: string, tag: string): Series<ScalarPoint> | undefined {
+    return this.runLoaders.get(run)?.seriesOf<ScalarPoint>(tag, 'scalars');
+  }
+
+  images(run: string, tag: string): Series<ImageEntry> | undefined {
+    return this.runLoaders.get(run)?.seriesOf<ImageEntry>(tag, 'images');
+  }
+
+  histograms(run: string, tag: string): Series<HistogramEntry> | undefined {
+    return this.runLoaders.get(run)?.seriesOf<HistogramEntry>(tag, 'histograms');
+  }
+
+  text(run: string, tag: string): Series<TextEntry> | undefined {
+    return this.runLoaders.get(run)?.seriesOf<TextEntry>(tag, 'text');
+  }
+
+  /** Raw tensors: lensboard's own and any other plugin's (`other` tags). */
+  tensors(run: string, tag: string): Series<TensorEntry> | undefined {
+    const loader = this.runLoaders.get(run);
+    const kind = loader?.kindOf(tag) === 'other' ? 'other' : 'tensors';
+    return loader?.seriesOf<TensorEntry>(tag, kind);
+  }
+
+  readImage(run: string, tag: string, step: number, index: number) {
+    return this.runLoaders.get(run)?.readImage(tag, step, index) ?? Promise.resolve(undefined);
+  }
+
+  readTensor(run: string, tag: string, step: number): Promise<LoadedTensor | undefined> {
+    return this.runLoaders.get(run)?.readTensor(tag, step) ?? Promise.resolve(undefined);
+  }
+
+  onChange(listener: (changes: LogdirChange[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  warnings(): string[] {
+    return [...this.problems];
+  }
+}
+
+function isEventFile(entry: Dirent): boolean {
+  return (entry.isFile() || entry.isSymbolicLink()) && entry.name.includes('tfevents');
+}
+
+function placeOf(run: string): { job: string | null; worker: WorkerSlot | null } {
+  const worker = WORKER_RUN.exec(run);
+  if (worker) return { job: worker[1], worker: { kind: 'worker', rank: Number(worker[2]) } };
+  const global = GLOBAL_RUN.exec(run);
+  if (global) return { job: global[1], worker: { kind: 'global' } };
+  return { job: null, worker: null };
+}
+
+function byKey<T>(a: [string, T], b: [string, T]): number {
+  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
+}

@@ -1,0 +1,475 @@
+/**
+ * One run: its event files, each tailed on its own, merged into per-tag
+ * sampled series. Restart handling is per file, because every file is one
+ * writer: TensorBoard's purge rules apply inside the file that holds the
+ * restart marker and never touch another writer's values.
+ *
+ * Purge (on by default, `purgeOrphanedData`):
+ * - a file whose `file_version` is 2 or later purges on `SessionLog.START`:
+ *   values of that file at steps >= the START's step are dropped;
+ * - an older file (or one without a version) purges when a summary event's
+ *   step is below the file's previous summary step: that event's tags lose
+ *   the file's values at steps >= the new step.
+ * Nothing else is purged: duplicate steps stay, in file order. Each purge is
+ * one warning of the run, with the count of values hidden.
+ *
+ * Segments: a (tag, file) pair starts in its own segment, and a step not
+ * greater than the previous step of that tag in that file starts another.
+ */
+import { basename, join } from 'node:path';
+import {
+  decodeEvent,
+  decodeTensorMetadata,
+  LENSBOARD_PLUGIN_NAME,
+  SessionStatus,
+  toSafeNumber,
+  type Event,
+  type SummaryMetadata,
+  type SummaryValue,
+  type TensorMetadata,
+} from '../proto/index.js';
+import { DataLossError, HEADER_BYTES, type FramedRecord } from '../writer/record.js';
+import {
+  graphValue,
+  kindOfPlugin,
+  migrateValue,
+  toDatum,
+  ValueError,
+  type BlobSpan,
+  type Datum,
+} from './data-compat.js';
+import { EventFileLoader, readBytesAt } from './event-file-loader.js';
+import { decodeTensor } from './values.js';
+import type {
+  Entry,
+  HistogramEntry,
+  ImageEntry,
+  LoadedTensor,
+  LogdirChange,
+  RunInfo,
+  ScalarPoint,
+  Series,
+  TagInfo,
+  TagKind,
+  TensorEntry,
+  TextEntry,
+} from './model.js';
+import { Reservoir, seedOf } from './reservoir.js';
+
+/** Where loading reports problems: one line per problem, never per record. */
+export interface LoadLogger {
+  warn(message: string): void;
+  info(message: string): void;
+  debug(message: string): void;
+}
+
+export interface RunLoaderOptions {
+  /** Items kept per (run, tag) by kind; Infinity keeps every value. */
+  capacity: Record<TagKind, number>;
+  purgeOrphanedData: boolean;
+  logger: LoadLogger;
+}
+
+type AnyEntry = ScalarPoint | ImageEntry | HistogramEntry | TextEntry | TensorEntry;
+
+/** One kept value: its public entry plus where its payload lives on disk. */
+export interface StoredItem {
+  entry: AnyEntry;
+  step: number;
+  file: FileTail;
+  /** File offset and byte length of the whole record holding the value. */
+  recordOffset: number;
+  recordLength: number;
+  /** Image bytes inside the record payload; empty for other kinds. */
+  blobs: BlobSpan[];
+}
+
+/** The reading state of one event file. */
+export class FileTail {
+  readonly loader: EventFileLoader;
+  /** Parsed `file_version` (2 for `brain.Event:2`), or null before one is seen. */
+  version: number | null = null;
+  /** Step of the newest summary event in this file; -1 before any. */
+  lastSummaryStep = -1;
+  /** Per tag: the previous step in this file and the launch counter it belongs to. */
+  readonly launches = new Map<string, { step: number; launch: number }>();
+
+  constructor(
+    readonly id: number,
+    readonly path: string,
+  ) {
+    this.loader = new EventFileLoader(path);
+  }
+}
+
+class TagSeries {
+  readonly reservoir: Reservoir<StoredItem>;
+  /** Segment number per `<file id>:<launch>`, allocated in reading order. */
+  private readonly segments = new Map<string, number>();
+  /** Values of this tag that could not be decoded; the first is logged. */
+  skipped = 0;
+
+  constructor(
+    readonly tag: string,
+    readonly kind: TagKind,
+    readonly metadata: SummaryMetadata | null,
+    readonly lensboard: TensorMetadata | null,
+    capacity: number,
+  ) {
+    this.reservoir = new Reservoir(capacity, seedOf(tag));
+  }
+
+  segmentOf(file: number, launch: number): number {
+    const key = `${file}:${launch}`;
+    let segment = this.segments.get(key);
+    if (segment === undefined) {
+      segment = this.segments.size;
+      this.segments.set(key, segment);
+    }
+    return segment;
+  }
+}
+
+export class RunLoader {
+  /** Event files by base name; a file stays here while it exists, even after data loss. */
+  private readonly files = new Map<string, FileTail>();
+  private readonly series = new Map<string, TagSeries>();
+  private nextFileId = 0;
+  private readOnce = false;
+  private firstEventTime: number | null = null;
+  private newestStep: number | null = null;
+  private newestWallTime: number | null = null;
+  private readonly problems: string[] = [];
+  /** Changes since the last `takeChanges`, keyed by tag ('' for the run itself). */
+  private changes = new Map<string, LogdirChange>();
+
+  constructor(
+    readonly name: string,
+    readonly dir: string,
+    private readonly options: RunLoaderOptions,
+  ) {}
+
+  /** Adopts the event files now in the directory: new ones are tailed, vanished ones dropped with their values. */
+  syncFiles(names: string[]): void {
+    for (const name of [...names].sort()) {
+      if (this.files.has(name)) continue;
+      this.files.set(name, new FileTail(this.nextFileId++, join(this.dir, name)));
+    }
+    const present = new Set(names);
+    for (const [name, file] of this.files) {
+      if (present.has(name)) continue;
+      this.files.delete(name);
+      this.dropFile(file);
+    }
+  }
+
+  /** Reads what was appended to every file, in file-name order. */
+  async reload(): Promise<void> {
+    for (const name of [...this.files.keys()].sort()) {
+      const file = this.files.get(name);
+      if (file) await this.readFile(file);
+    }
+    if (!this.readOnce) this.noteRunChange();
+    this.readOnce = true;
+  }
+
+  private async readFile(file: FileTail): Promise<void> {
+    try {
+      await file.loader.readNew((record) => this.handleRecord(file, record));
+    } catch (error) {
+      if (error instanceof DataLossError) {
+        this.warn(`${error.message}; kept the records before it, stopped reading this file`);
+      } else if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        this.options.logger.debug(`event file vanished while reading: ${file.path}`);
+      } else {
+        this.warn(`cannot read ${file.path}: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  private handleRecord(file: FileTail, record: FramedRecord): void {
+    let event: Event;
+    try {
+      event = decodeEvent(record.payload);
+    } catch (error) {
+      this.warnOnce(`undecodable event in ${file.path} at offset ${record.offset}`, error);
+      return;
+    }
+    this.handleEvent(file, event, record);
+  }
+
+  private handleEvent(file: FileTail, event: Event, record: FramedRecord): void {
+    const step = toSafeNumber(event.step);
+    const wallTime = event.wallTime ?? 0;
+    this.firstEventTime ??= wallTime;
+    if (event.fileVersion) file.version = parseFileVersion(event.fileVersion);
+    if (this.options.purgeOrphanedData) this.maybePurge(file, event, step);
+
+    const graph = graphValue(event);
+    if (graph) this.addValue(file, step, wallTime, graph, record);
+    for (const value of event.summary?.value ?? []) {
+      const migrated = migrateValue(value);
+      if (migrated) this.addValue(file, step, wallTime, migrated, record);
+    }
+    if (event.summary) {
+      file.lastSummaryStep = step;
+      this.newestStep = step;
+      this.newestWallTime = wallTime;
+    }
+  }
+
+  private maybePurge(file: FileTail, event: Event, step: number): void {
+    if (file.version !== null && file.version >= 2) {
+      if (event.sessionLog?.status === SessionStatus.START) {
+        this.purge(file, step, [...this.series.keys()]);
+      }
+    } else if (event.summary && step < file.lastSummaryStep) {
+      this.purge(
+        file,
+        step,
+        (event.summary.value ?? []).map((value) => tagOf(value)),
+      );
+    }
+  }
+
+  private purge(file: FileTail, step: number, tags: string[]): void {
+    let purged = 0;
+    for (const tag of new Set(tags)) {
+      const series = this.series.get(tag);
+      if (!series) continue;
+      const removed = series.reservoir.remove((item) => item.file === file && item.step >= step);
+      if (removed > 0) this.noteTagChange(series);
+      purged += removed;
+    }
+    if (purged > 0) {
+      this.warn(
+        `restart at step ${step} in ${basename(file.path)}: hid ${purged} values ` +
+          `of that file at steps >= ${step}`,
+      );
+    }
+  }
+
+  private addValue(
+    file: FileTail,
+    step: number,
+    wallTime: number,
+    value: SummaryValue,
+    record: FramedRecord,
+  ): void {
+    const tag = tagOf(value);
+    const series = this.seriesFor(tag, value.metadata ?? null);
+    let datum: Datum;
+    try {
+      datum = toDatum(value.tensor ?? {}, series.metadata, record.payload);
+    } catch (error) {
+      if (!(error instanceof ValueError)) throw error;
+      if (series.skipped++ === 0) {
+        this.warn(`skipped values of tag ${JSON.stringify(tag)} in ${file.path}: ${error.message}`);
+      }
+      return;
+    }
+    const segment = series.segmentOf(file.id, launchOf(file, tag, step));
+    const entry = entryOf(datum, step, wallTime, segment);
+    const blobs = datum.kind === 'images' ? datum.blobs : [];
+    const recordLength = record.next - record.offset;
+    series.reservoir.offer({ entry, step, file, recordOffset: record.offset, recordLength, blobs });
+    this.noteTagChange(series);
+  }
+
+  private seriesFor(tag: string, metadata: SummaryMetadata | null): TagSeries {
+    let series = this.series.get(tag);
+    if (series && (series.metadata || !metadata || series.reservoir.total > 0)) return series;
+    // TensorBoard keeps the first metadata seen for a tag, even when earlier
+    // values had none; a tag with no values yet adopts it here.
+    const kind = kindOfPlugin(metadata?.pluginData?.pluginName ?? '');
+    series = new TagSeries(
+      tag,
+      kind,
+      metadata,
+      this.lensboardMetadata(tag, metadata),
+      this.options.capacity[kind],
+    );
+    this.series.set(tag, series);
+    return series;
+  }
+
+  private lensboardMetadata(tag: string, metadata: SummaryMetadata | null): TensorMetadata | null {
+    const plugin = metadata?.pluginData;
+    if (plugin?.pluginName !== LENSBOARD_PLUGIN_NAME || !plugin.content) return null;
+    try {
+      return decodeTensorMetadata(plugin.content);
+    } catch (error) {
+      this.warnOnce(`unreadable lensboard metadata of tag ${JSON.stringify(tag)}`, error);
+      return null;
+    }
+  }
+
+  private dropFile(file: FileTail): void {
+    for (const series of this.series.values()) {
+      if (series.reservoir.remove((item) => item.file === file) > 0) this.noteTagChange(series);
+    }
+    this.options.logger.info(`event file removed: ${file.path}`);
+  }
+
+  // ---- what the HTTP layer reads ----
+
+  info(): Omit<RunInfo, 'job' | 'worker'> {
+    const hasData = [...this.series.values()].some((series) => series.reservoir.items.length > 0);
+    return {
+      name: this.name,
+      status: !this.readOnce ? 'loading' : hasData ? 'ok' : 'no-data',
+      fileCount: this.files.size,
+      lastStep: this.newestStep,
+      lastWallTime: this.newestWallTime,
+      warnings: [...this.problems],
+      firstEventTime: this.firstEventTime,
+    };
+  }
+
+  tags(): TagInfo[] {
+    return [...this.series.values()].map(tagInfo);
+  }
+
+  /** The tag's kept items, or undefined when the tag is unknown or of another kind. */
+  items(tag: string, kind: TagKind): readonly StoredItem[] | undefined {
+    const series = this.series.get(tag);
+    if (!series || series.kind !== kind) return undefined;
+    return series.reservoir.items;
+  }
+
+  seriesOf<T extends Entry>(tag: string, kind: TagKind): Series<T> | undefined {
+    const series = this.series.get(tag);
+    if (!series || series.kind !== kind) return undefined;
+    const entries = series.reservoir.items.map((item) => item.entry as unknown as T);
+    return { total: series.reservoir.total, entries };
+  }
+
+  /** The newest kept item of `tag` at `step`, whatever its kind. */
+  itemAt(tag: string, step: number): StoredItem | undefined {
+    const items = this.series.get(tag)?.reservoir.items ?? [];
+    for (let i = items.length - 1; i >= 0; i--) if (items[i].step === step) return items[i];
+    return undefined;
+  }
+
+  /** Bytes of image `index` of the newest kept event at `step`, read from disk. */
+  async readImage(tag: string, step: number, index: number): Promise<Uint8Array | undefined> {
+    const item = this.kindOf(tag) === 'images' ? this.itemAt(tag, step) : undefined;
+    const blob = item?.blobs[index];
+    if (!item || !blob) return undefined;
+    const start = item.recordOffset + HEADER_BYTES + blob.offset;
+    return readBytesAt(item.file.path, start, blob.length);
+  }
+
+  /** The newest kept tensor value at `step`, decoded from its record on disk. */
+  async readTensor(tag: string, step: number): Promise<LoadedTensor | undefined> {
+    const kind = this.kindOf(tag);
+    const item = kind === 'tensors' || kind === 'other' ? this.itemAt(tag, step) : undefined;
+    if (!item) return undefined;
+    const payload = await EventFileLoader.readRecordAt(
+      item.file.path,
+      item.recordOffset,
+      item.recordLength,
+    );
+    const event = decodeEvent(payload);
+    const values = [graphValue(event), ...(event.summary?.value ?? [])];
+    const value = values.filter((candidate) => candidate && tagOf(candidate) === tag).pop();
+    const tensor = value ? migrateValue(value)?.tensor : undefined;
+    const decoded = tensor ? decodeTensor(tensor) : undefined;
+    if (!decoded || decoded.kind !== 'numeric') return undefined;
+    const { dtype, shape } = decoded;
+    return {
+      step,
+      wallTime: item.entry.wallTime,
+      dtype,
+      shape,
+      values: Float32Array.from(decoded.values),
+    };
+  }
+
+  kindOf(tag: string): TagKind | undefined {
+    return this.series.get(tag)?.kind;
+  }
+
+  /** Changes since the previous call. */
+  takeChanges(): LogdirChange[] {
+    const changes = [...this.changes.values()];
+    this.changes = new Map();
+    return changes;
+  }
+
+  // ---- diagnostics ----
+
+  private noteTagChange(series: TagSeries): void {
+    const items = series.reservoir.items;
+    const lastStep = items.length > 0 ? items[items.length - 1].step : undefined;
+    this.changes.set(series.tag, { run: this.name, tag: series.tag, kind: series.kind, lastStep });
+  }
+
+  private noteRunChange(): void {
+    this.changes.set('', { run: this.name });
+  }
+
+  private warn(message: string): void {
+    this.problems.push(message);
+    this.options.logger.warn(`run ${JSON.stringify(this.name)}: ${message}`);
+  }
+
+  private readonly warned = new Set<string>();
+
+  private warnOnce(message: string, error: unknown): void {
+    if (this.warned.has(message)) return;
+    this.warned.add(message);
+    this.warn(`${message}: ${(error as Error).message}`);
+  }
+}
+
+function tagOf(value: SummaryValue): string {
+  return value.tag || value.nodeName || '';
+}
+
+/** `brain.Event:2` → 2; anything unparseable reads as version 0 (the old rules). */
+function parseFileVersion(text: string): number {
+  const version = Number(text.split(':').pop());
+  return Number.isFinite(version) ? version : 0;
+}
+
+/** The launch of `tag` in `file` that a value at `step` belongs to. */
+function launchOf(file: FileTail, tag: string, step: number): number {
+  const previous = file.launches.get(tag);
+  const launch = previous === undefined ? 0 : previous.launch + (step <= previous.step ? 1 : 0);
+  file.launches.set(tag, { step, launch });
+  return launch;
+}
+
+function entryOf(datum: Datum, step: number, wallTime: number, segment: number): AnyEntry {
+  const base = { step, wallTime, segment };
+  switch (datum.kind) {
+    case 'scalars':
+      return { ...base, value: datum.value };
+    case 'images':
+      return { ...base, width: datum.width, height: datum.height, count: datum.blobs.length };
+    case 'histograms':
+      return { ...base, buckets: datum.buckets };
+    case 'text':
+      return { ...base, shape: datum.shape, values: datum.values };
+    default:
+      return { ...base, dtype: datum.dtype, shape: datum.shape };
+  }
+}
+
+function tagInfo(series: TagSeries): TagInfo {
+  const items = series.reservoir.items;
+  const metadata = series.metadata;
+  return {
+    tag: series.tag,
+    kind: series.kind,
+    pluginName: metadata?.pluginData?.pluginName ?? '',
+    displayName: metadata?.displayName ?? '',
+    description: metadata?.summaryDescription ?? '',
+    total: series.reservoir.total,
+    kept: items.length,
+    firstStep: items.length > 0 ? items[0].step : 0,
+    lastStep: items.length > 0 ? items[items.length - 1].step : 0,
+    metadata: series.lensboard,
+  };
+}

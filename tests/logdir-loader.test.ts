@@ -1,0 +1,163 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LogdirLoader } from '../server/logdir-loader.js';
+import {
+  captureLogger,
+  EVENTS_FILE,
+  fileVersion,
+  histogramEvent,
+  imageEvent,
+  scalars,
+  tempLogdir,
+  tensorEvent,
+  textEvent,
+  writeEvents,
+} from './helpers/events.js';
+
+const loaders: LogdirLoader[] = [];
+function load(logdir: string, options = {}) {
+  const loader = new LogdirLoader(logdir, options);
+  loaders.push(loader);
+  return loader;
+}
+afterEach(async () => {
+  await Promise.all(loaders.splice(0).map((loader) => loader.close()));
+});
+
+describe('LogdirLoader on a plain logdir', () => {
+  it('serves scalars, images, histograms, text and tensors of one run', async () => {
+    const logdir = tempLogdir();
+    const png = Uint8Array.from([137, 80, 78, 71, 1, 2, 3]);
+    writeEvents(join(logdir, 'train', EVENTS_FILE), [
+      fileVersion(),
+      ...scalars('loss', [0, 1, 2]),
+      imageEvent('digits', 0, [png, Uint8Array.of(9, 9)], 28, 14),
+      histogramEvent('w', 0, [
+        [0, 1, 5],
+        [1, 2, 7],
+      ]),
+      textEvent('notes', 0, 'héllo'),
+      tensorEvent('activations/dense', 3, [2, 2], [1, -2, 3.5, 4]),
+    ]);
+    const loader = load(logdir);
+    await loader.reloadOnce();
+
+    expect(loader.loading).toBe(false);
+    expect(loader.runs().map((run) => [run.name, run.status])).toEqual([['train', 'ok']]);
+    expect(loader.scalars('train', 'loss')?.entries.map((p) => p.value)).toEqual([
+      0,
+      Math.fround(0.1),
+      Math.fround(0.2),
+    ]);
+    const image = loader.images('train', 'digits')?.entries[0];
+    expect(image).toMatchObject({ step: 0, width: 28, height: 14, count: 2 });
+    expect(await loader.readImage('train', 'digits', 0, 0)).toEqual(Buffer.from(png));
+    expect(await loader.readImage('train', 'digits', 0, 2)).toBeUndefined();
+    expect(loader.histograms('train', 'w')?.entries[0].buckets).toEqual([
+      [0, 1, 5],
+      [1, 2, 7],
+    ]);
+    expect(loader.text('train', 'notes')?.entries[0].values).toEqual(['héllo']);
+    expect(loader.tensors('train', 'activations/dense')?.entries[0]).toMatchObject({
+      dtype: 'float32',
+      shape: [2, 2],
+    });
+    const tensor = await loader.readTensor('train', 'activations/dense', 3);
+    expect(Array.from(tensor?.values ?? [])).toEqual([1, -2, 3.5, 4]);
+  });
+
+  it('answers undefined for unknown runs, tags and tags of another kind', async () => {
+    const logdir = tempLogdir();
+    writeEvents(join(logdir, EVENTS_FILE), [fileVersion(), ...scalars('loss', [0])]);
+    const loader = load(logdir);
+    await loader.reloadOnce();
+
+    expect(loader.runs().map((run) => run.name)).toEqual(['.']);
+    expect(loader.scalars('nope', 'loss')).toBeUndefined();
+    expect(loader.scalars('.', 'nope')).toBeUndefined();
+    expect(loader.images('.', 'loss')).toBeUndefined();
+    expect(loader.tags('nope')).toBeUndefined();
+  });
+
+  it('groups <job>/worker-<rank> and <job>/global runs into jobs ordered by rank', async () => {
+    const logdir = tempLogdir();
+    for (const run of ['mnist/worker-10', 'mnist/worker-2', 'mnist/global', 'solo']) {
+      writeEvents(join(logdir, run, EVENTS_FILE), [fileVersion(), ...scalars('loss', [0])]);
+    }
+    const loader = load(logdir);
+    await loader.reloadOnce();
+
+    expect(loader.jobs()).toEqual([
+      { name: 'mnist', workers: ['mnist/worker-2', 'mnist/worker-10'], global: 'mnist/global' },
+    ]);
+    const solo = loader.runs().find((run) => run.name === 'solo');
+    expect(solo).toMatchObject({ job: null, worker: null });
+    const worker = loader.runs().find((run) => run.name === 'mnist/worker-10');
+    expect(worker?.worker).toEqual({ kind: 'worker', rank: 10 });
+  });
+
+  it('picks up new runs, new files and appended records, and drops deleted runs', async () => {
+    const logdir = tempLogdir();
+    writeEvents(join(logdir, 'a', EVENTS_FILE), [fileVersion(), ...scalars('loss', [0, 1])]);
+    const loader = load(logdir);
+    const seen: string[] = [];
+    loader.onChange((changes) => seen.push(...changes.map((c) => `${c.run}:${c.tag ?? ''}`)));
+    await loader.reloadOnce();
+
+    writeEvents(join(logdir, 'a', EVENTS_FILE), scalars('loss', [2]), true);
+    writeEvents(join(logdir, 'b', EVENTS_FILE), [fileVersion(), ...scalars('acc', [0])]);
+    seen.length = 0;
+    await loader.reloadOnce();
+    expect(loader.scalars('a', 'loss')?.entries.map((p) => p.step)).toEqual([0, 1, 2]);
+    expect(loader.runs().map((run) => run.name)).toEqual(['a', 'b']);
+    expect(seen).toContain('a:loss');
+    expect(seen).toContain('b:acc');
+
+    rmSync(join(logdir, 'b'), { recursive: true });
+    await loader.reloadOnce();
+    expect(loader.runs().map((run) => run.name)).toEqual(['a']);
+  });
+
+  it('reloads on its own interval after start() and stops after close()', async () => {
+    const logdir = tempLogdir();
+    const path = join(logdir, 'run', EVENTS_FILE);
+    writeEvents(path, [fileVersion(), ...scalars('loss', [0])]);
+    const loader = load(logdir, { reloadIntervalMs: 20 });
+    await loader.start();
+    writeEvents(path, scalars('loss', [1]), true);
+    await new Promise<void>((resolve) => {
+      const stop = loader.onChange(() => {
+        stop();
+        resolve();
+      });
+    });
+    expect(loader.scalars('run', 'loss')?.total).toBe(2);
+    await loader.close();
+  });
+
+  it('reports a logdir that does not exist as info, not as a warning', async () => {
+    const logger = captureLogger();
+    const loader = load(join(tempLogdir(), 'missing'), { logger });
+    await loader.reloadOnce();
+    expect(loader.runs()).toEqual([]);
+    expect(logger.lines.warn).toEqual([]);
+    expect(logger.lines.info.join('\n')).toMatch(/does not exist yet/);
+  });
+
+  it('ignores files without tfevents in their name and directories without event files', async () => {
+    const logdir = tempLogdir();
+    mkdirSync(join(logdir, 'notes'));
+    writeFileSync(join(logdir, 'notes', 'notes.txt'), 'hello');
+    writeEvents(join(logdir, 'run', EVENTS_FILE), [fileVersion(), ...scalars('loss', [0])]);
+    const loader = load(logdir);
+    await loader.reloadOnce();
+    expect(loader.runs().map((run) => run.name)).toEqual(['run']);
+  });
+
+  it('rejects a reload interval that is not a positive number', () => {
+    expect(() => new LogdirLoader('/tmp', { reloadIntervalMs: 0 })).toThrow(
+      'invalid reload interval: 0 ms',
+    );
+  });
+});
