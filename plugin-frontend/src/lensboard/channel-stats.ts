@@ -31,21 +31,29 @@ export interface ChannelHealth {
 export const SATURATED_FRACTION = 0.95;
 
 /**
- * The flat regions of bounded activations. Unbounded ones (relu, linear, elu)
- * have none: a relu fails by dying, which is reported on its own.
+ * A value counts as saturated within this of a bound of its activation: the
+ * rule the tfjs adapter uses for `activation_stats`, so both agree.
  */
-const SATURATION_TESTS: Record<string, (value: number) => boolean> = {
-  sigmoid: (v) => v <= 0.01 || v >= 0.99,
-  hardsigmoid: (v) => v <= 0 || v >= 1,
-  tanh: (v) => Math.abs(v) >= 0.99,
-  softsign: (v) => Math.abs(v) >= 0.99,
-  relu6: (v) => v >= 6,
+export const SATURATION_MARGIN = 1e-3;
+
+/**
+ * The output range of bounded activations, by tfjs's names. Unbounded ones
+ * (relu, linear, elu) have none: a relu fails by dying, reported on its own.
+ */
+const BOUNDS: Record<string, readonly [number, number]> = {
+  sigmoid: [0, 1],
+  hardSigmoid: [0, 1],
+  tanh: [-1, 1],
+  softsign: [-1, 1],
 };
 
 export function saturationTest(
   activation: string | undefined,
 ): ((value: number) => boolean) | null {
-  return SATURATION_TESTS[(activation ?? '').toLowerCase().replace(/_/g, '')] ?? null;
+  const bounds = BOUNDS[activation ?? ''];
+  if (!bounds) return null;
+  const [low, high] = bounds;
+  return (v) => v - low <= SATURATION_MARGIN || high - v <= SATURATION_MARGIN;
 }
 
 /** Statistics over every cell of every map given (one probe, or all probes). */

@@ -1,11 +1,266 @@
-/** lensboard's weights view; this minimal element says so until the view itself lands. */
-import { html } from 'lit';
-import { customElement } from 'lit/decorators.js';
+/**
+ * `<lb-weights-view>`: what the model has learned. Class templates (the
+ * weights into each output unit, shaped like its input) in red, white and
+ * blue on a symmetric scale; convolution kernels as a grid of filters and
+ * dense kernels as each unit's incoming weights. Any logged step, any worker,
+ * and a difference view of this worker minus the workers' average.
+ */
+import { css, html, nothing } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { Task } from '@lit/task';
+import type { LoadedTensor } from '../api-types.js';
+import { emptyMessage, renderTask, statusStyles } from '../components/status.js';
+import { shownStep } from '../lib/steps.js';
+import { symmetricScale, type ColorScale } from '../lensboard/color-scale.js';
+import { jobOf, runLabel, shownRun } from '../lensboard/job-runs.js';
+import type { NamedTensorTag } from '../lensboard/logged-tags.js';
+import type { GridHit } from '../lensboard/map-grid-layout.js';
+import { mapRange } from '../lensboard/paint-map.js';
+import { mergeRanges } from '../lensboard/color-scale.js';
+import {
+  incomingWeights,
+  itemMaps,
+  kernelMaps,
+  templateLayout,
+  type MapRef,
+} from '../lensboard/tensor-maps.js';
+import {
+  loadWeightCatalog,
+  loadWeightFrame,
+  type WeightCatalog,
+  type WeightFrame,
+} from '../lensboard/weight-data.js';
+import '../lensboard/lb-color-legend.js';
+import '../lensboard/lb-map-grid.js';
+import '../lensboard/lb-map-inspector.js';
+import '../lensboard/lb-worker-switch.js';
 import { ViewElement } from './view-base.js';
+
+/** A weight tensor laid out for drawing: its tiles, how many per row, and what a tile click opens. */
+interface WeightPanel {
+  maps: MapRef[];
+  columns: number | undefined;
+  /** The maps shown enlarged for the clicked tile, and their names. */
+  detail(index: number): { maps: MapRef[]; names: string[]; title: string };
+}
 
 @customElement('lb-weights-view')
 export class LbWeightsView extends ViewElement {
+  static override styles = [
+    statusStyles,
+    css`
+      :host {
+        display: block;
+      }
+      .bar {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 16px;
+        align-items: center;
+        margin-bottom: 8px;
+      }
+      section {
+        margin: 12px 0;
+      }
+      h3 {
+        margin: 0 0 4px;
+        font-size: 14px;
+      }
+      .row {
+        display: flex;
+        gap: 16px;
+        align-items: flex-start;
+        flex-wrap: wrap;
+      }
+    `,
+  ];
+
+  /** Show this worker minus the average of the job's workers. */
+  @state() private difference = false;
+
+  private catalog = new Task(this, {
+    task: ([run], { signal }) =>
+      run === null ? Promise.resolve(null) : loadWeightCatalog(run, signal),
+    args: () => [this.run, this.refreshToken] as const,
+  });
+
+  private frame = new Task(this, {
+    task: ([catalog, step, workers], { signal }) =>
+      catalog && step !== null
+        ? loadWeightFrame(catalog, step, workers, signal)
+        : Promise.resolve(null),
+    args: () => [this.catalog.value ?? null, this.shownStep, this.averagedWorkers] as const,
+  });
+
+  private get run(): string | null {
+    return shownRun(this.state, this.runs, this.selectedRuns());
+  }
+
+  private get shownStep(): number | null {
+    return shownStep(this.catalog.value?.steps ?? [], this.step);
+  }
+
+  /** The workers averaged for the difference view; empty when it is off or there is no job. */
+  private get averagedWorkers(): readonly string[] {
+    const job = jobOf(this.run, this.jobs);
+    return this.difference && job && job.workers.length >= 2 ? job.workers : NO_WORKERS;
+  }
+
+  protected override updated(): void {
+    const catalog = this.catalog.value;
+    if (catalog) this.reportSteps({ steps: catalog.steps, total: catalog.total });
+  }
+
   override render() {
-    return html`<p>The weights view is not part of this build yet.</p>`;
+    if (this.run === null) return emptyMessage('No runs yet: weights appear once a run logs them.');
+    return renderTask(this.catalog, `the weights of ${this.run}`, (catalog) => {
+      if (!catalog || catalog.templates.length + catalog.kernels.length === 0) {
+        return emptyMessage(
+          `${this.run} has no templates/<layer> or weights/<layer>/kernel tensors logged.`,
+        );
+      }
+      return html`${this.renderBar(catalog)}
+      ${renderTask(this.frame, `weights at step ${this.shownStep}`, (frame) =>
+        frame ? this.renderFrame(catalog, frame) : emptyMessage('No weights logged yet.'),
+      )}`;
+    });
+  }
+
+  private renderBar(catalog: WeightCatalog) {
+    const job = jobOf(catalog.run, this.jobs);
+    const canDiffer = job !== null && job.workers.length >= 2;
+    return html`<div class="bar">
+      <lb-worker-switch .job=${job} run=${catalog.run}></lb-worker-switch>
+      ${
+        canDiffer
+          ? html`<label
+              ><input
+                type="checkbox"
+                data-control="difference"
+                .checked=${this.difference}
+                @change=${(e: Event) => (this.difference = (e.target as HTMLInputElement).checked)}
+              />
+              ${runLabel(catalog.run, job)} minus the average of ${job!.workers.length}
+              workers</label
+            >`
+          : nothing
+      }
+    </div>`;
+  }
+
+  private renderFrame(catalog: WeightCatalog, frame: WeightFrame) {
+    const inputShapes = new Map(catalog.templates.map((t) => [t.layer, t.shape.slice(1)]));
+    const what = frame.averagedOver ? 'difference from the workers\u2019 average' : '';
+    return html`${catalog.templates.map((t) =>
+      this.renderPanel(
+        t,
+        frame.tensors.get(t.tag),
+        `Class templates of ${t.layer}`,
+        what,
+        templatePanel,
+      ),
+    )}
+    ${catalog.kernels.map((k) =>
+      this.renderPanel(k, frame.tensors.get(k.tag), `Kernel of ${k.layer}`, what, (tensor) =>
+        kernelPanel(tensor, inputShapes.get(k.layer)),
+      ),
+    )}`;
+  }
+
+  private renderPanel(
+    named: NamedTensorTag,
+    tensor: LoadedTensor | undefined,
+    title: string,
+    what: string,
+    layout: (tensor: LoadedTensor) => WeightPanel,
+  ) {
+    if (!tensor)
+      return html`<section>
+        <h3>${title}</h3>
+        not logged at or before this step
+      </section>`;
+    const panel = layout(tensor);
+    const scale = symmetricScale(mergeRanges(panel.maps.map(mapRange)));
+    const selected = this.state.tag === named.tag ? this.state.channel : null;
+    const detail =
+      selected !== null && selected < panel.maps.length ? panel.detail(selected) : null;
+    return html`<section data-tag=${named.tag}>
+      <h3>${title} <small>[${tensor.shape.join(', ')}] at step ${tensor.step} ${what}</small></h3>
+      <div class="row">
+        <lb-map-grid
+          .maps=${panel.maps}
+          .scales=${scale}
+          .columns=${panel.columns}
+          .selected=${selected}
+          .zoom=${panel.maps[0].height * panel.maps[0].width <= 16 ? 8 : 3}
+          label=${title}
+          @lb-tile-click=${(e: CustomEvent<GridHit>) =>
+            this.select({ tag: named.tag, layer: named.layer, channel: e.detail.index })}
+        ></lb-map-grid>
+        <lb-color-legend .scale=${scale} label="symmetric"></lb-color-legend>
+        ${detail ? this.renderDetail(detail, scale) : nothing}
+      </div>
+    </section>`;
+  }
+
+  private renderDetail(detail: ReturnType<WeightPanel['detail']>, scale: ColorScale) {
+    return html`<div>
+      <h3>${detail.title}</h3>
+      <lb-map-inspector
+        .maps=${detail.maps}
+        .mapNames=${detail.names}
+        .scale=${scale}
+      ></lb-map-inspector>
+    </div>`;
+  }
+}
+
+const NO_WORKERS: readonly string[] = [];
+
+/** One tile row per class: its input channels side by side (one tile for a grey or flat input). */
+function templatePanel(tensor: LoadedTensor): WeightPanel {
+  const layout = templateLayout(tensor.shape);
+  const perUnit = Array.from({ length: layout.items }, (_, u) =>
+    itemMaps(tensor.values, layout, u),
+  );
+  const names = Array.from({ length: layout.channels }, (_, c) => `input channel ${c}`);
+  return {
+    maps: perUnit.flat(),
+    columns: layout.channels > 1 ? layout.channels : undefined,
+    detail: (index) => {
+      const unit = Math.floor(index / layout.channels);
+      return { maps: perUnit[unit], names, title: `Class ${unit}` };
+    },
+  };
+}
+
+/** A conv kernel as rows of input channels by columns of filters; a dense kernel as units. */
+function kernelPanel(tensor: LoadedTensor, inputShape: number[] | undefined): WeightPanel {
+  if (tensor.shape.length === 4) {
+    const [, , inputs, outputs] = tensor.shape;
+    const maps = kernelMaps(tensor);
+    const names = Array.from({ length: inputs }, (_, i) => `input channel ${i}`);
+    return {
+      maps,
+      columns: outputs,
+      detail: (index) => {
+        const filter = index % outputs;
+        const column = Array.from({ length: inputs }, (_, i) => maps[i * outputs + filter]);
+        return { maps: column, names, title: `Filter ${filter}` };
+      },
+    };
+  }
+  const units = tensor.shape[1] ?? 0;
+  const incoming = Array.from({ length: units }, (_, u) => incomingWeights(tensor, u, inputShape));
+  return {
+    maps: incoming.map((maps) => maps[0]),
+    columns: undefined,
+    detail: (unit) => ({ maps: incoming[unit], names: [], title: `Weights into unit ${unit}` }),
+  };
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'lb-weights-view': LbWeightsView;
   }
 }
