@@ -26,8 +26,10 @@ function modelNodeKeys(model: LayersModel): Set<string> | undefined {
 /** The nodes of `layer` that belong to `model`: a shared layer has nodes in other graphs too. */
 function nodesInModel(model: LayersModel, layer: Layer): GraphNode[] {
   const keys = modelNodeKeys(model);
-  // Same key format as tfjs's Container.nodeKey.
-  return layer.inboundNodes.filter((_, index) => !keys || keys.has(`${layer.name}_ib-${index}`));
+  // A Sequential fills its node keys only when first run; until then every
+  // node of its layers is its own. Keys use tfjs's Container.nodeKey format.
+  if (!keys || keys.size === 0) return layer.inboundNodes;
+  return layer.inboundNodes.filter((_, index) => keys.has(`${layer.name}_ib-${index}`));
 }
 
 /** Every output of every non-input layer, in the model's layer order. */
