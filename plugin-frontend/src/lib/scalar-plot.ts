@@ -65,13 +65,12 @@ export function buildScalarPlot(runs: RunScalars[], options: PlotOptions): Scala
   for (const piece of pieces) {
     const raw = piece.points.map((point) => point.value);
     const place = (role: PlotSeries['role'], values: number[]) =>
-      plot.series.push(placeSeries(piece, role, values, column, xs.length, options, plot));
+      plot.series.push(placeSeries(piece, role, values, column, xs.length, options));
     if (options.smoothing > 0) place('raw', raw);
     place('smoothed', options.smoothing > 0 ? smoothEma(raw, options.smoothing) : raw);
     plot.marks.push(...edgeMarks(piece));
+    if (options.logY) plot.hiddenOnLog += raw.filter((value) => value <= 0).length;
   }
-  // A value hidden on the log axis is counted once, not once per raw and smoothed line.
-  if (options.smoothing > 0) plot.hiddenOnLog /= 2;
   return plot;
 }
 
@@ -107,13 +106,11 @@ function placeSeries(
   column: Map<number, number>,
   width: number,
   options: PlotOptions,
-  plot: ScalarPlot,
 ): PlotSeries {
   const cells: Cell[] = new Array(width).fill(undefined);
   const points: (ScalarPoint | undefined)[] = new Array(width).fill(undefined);
   values.forEach((value, i) => {
-    const hidden = options.logY && Number.isFinite(value) && value <= 0;
-    if (hidden) plot.hiddenOnLog++;
+    const hidden = options.logY && value <= 0;
     const index = column.get(piece.xs[i])!;
     cells[index] = Number.isFinite(value) && !hidden ? value : null;
     points[index] = piece.points[i];

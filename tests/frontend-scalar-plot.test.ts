@@ -1,0 +1,94 @@
+// Scalar series become uPlot columns: launches never joined, non-finite values never drawn as 0.
+import { describe, expect, it } from 'vitest';
+import {
+  buildScalarPlot,
+  isolatedPoints,
+  type RunScalars,
+} from '../plugin-frontend/src/lib/scalar-plot.js';
+import type { ScalarPoint } from '../plugin-frontend/src/api-types.js';
+
+function points(values: number[], segment = 0, firstStep = 0): ScalarPoint[] {
+  return values.map((value, i) => ({
+    step: firstStep + i,
+    wallTime: 1000 + firstStep + i,
+    value,
+    segment,
+  }));
+}
+
+const raw = { smoothing: 0, logY: false, xAxis: 'step' as const };
+
+describe('buildScalarPlot', () => {
+  it('draws NaN and Infinity as edge marks, never as 0, and keeps isolated finite points as markers (B22)', () => {
+    const run: RunScalars = {
+      run: 'a',
+      color: '#123456',
+      points: points([NaN, 2, NaN, 3, Infinity, 4]),
+    };
+    const plot = buildScalarPlot([run], raw);
+    const [series] = plot.series;
+    expect(series.values).toEqual([null, 2, null, 3, null, 4]);
+    expect(series.isolated).toEqual([1, 3, 5]);
+    expect(plot.marks.map((mark) => [mark.step, mark.kind])).toEqual([
+      [0, 'nan'],
+      [2, 'nan'],
+      [4, '+inf'],
+    ]);
+  });
+
+  it('gives each launch its own series so a restart is never joined to the previous launch (B11)', () => {
+    const run: RunScalars = {
+      run: 'a',
+      color: '#123456',
+      points: [...points([5, 4, 3]), ...points([9, 8, 7], 1)],
+    };
+    const plot = buildScalarPlot([run], raw);
+    expect(plot.xs).toEqual([0, 1, 2]);
+    expect(plot.series.map((series) => [series.segment, series.values])).toEqual([
+      [0, [5, 4, 3]],
+      [1, [9, 8, 7]],
+    ]);
+  });
+
+  it('aligns runs with different steps, leaving undefined (bridged) where a run has no point', () => {
+    const a: RunScalars = { run: 'a', color: '#111111', points: points([1, 2]) };
+    const b: RunScalars = { run: 'b', color: '#222222', points: points([7, 8], 0, 1) };
+    const plot = buildScalarPlot([a, b], raw);
+    expect(plot.xs).toEqual([0, 1, 2]);
+    expect(plot.series[0].values).toEqual([1, 2, undefined]);
+    expect(plot.series[1].values).toEqual([undefined, 7, 8]);
+  });
+
+  it('adds a faint raw series under the smoothed one when smoothing is on', () => {
+    const plot = buildScalarPlot([{ run: 'a', color: '#111111', points: points([1, 3, 2]) }], {
+      ...raw,
+      smoothing: 0.5,
+    });
+    expect(plot.series.map((series) => series.role)).toEqual(['raw', 'smoothed']);
+    expect(plot.series[0].values).toEqual([1, 3, 2]);
+    expect(plot.series[1].values[0]).toBeCloseTo(1);
+  });
+
+  it('leaves values of 0 or below out of a log axis and counts them once', () => {
+    const plot = buildScalarPlot([{ run: 'a', color: '#111111', points: points([1, 0, -2, 4]) }], {
+      ...raw,
+      smoothing: 0.5,
+      logY: true,
+    });
+    expect(plot.series[0].values).toEqual([1, null, null, 4]);
+    expect(plot.hiddenOnLog).toBe(2);
+  });
+
+  it("measures the relative axis from each run's first wall time", () => {
+    const run: RunScalars = { run: 'a', color: '#111111', points: points([1, 2, 3], 0, 10) };
+    const plot = buildScalarPlot([run], { ...raw, xAxis: 'relative' });
+    expect(plot.xs).toEqual([0, 1, 2]);
+  });
+});
+
+describe('isolatedPoints', () => {
+  it('treats a single point and points between breaks as isolated, ignoring alignment gaps', () => {
+    expect(isolatedPoints([undefined, 3, undefined])).toEqual([1]);
+    expect(isolatedPoints([1, undefined, 2, null, 5])).toEqual([4]);
+  });
+});
