@@ -183,7 +183,7 @@ export function toDatum(
       case 'text':
         return textDatum(tensor);
       default:
-        return { kind, ...describeTensor(tensor) };
+        return { kind, ...describeTensor(tensor, metadata) };
     }
   } catch (error) {
     if (error instanceof ValueError) throw error;
@@ -248,7 +248,24 @@ function textDatum(tensor: TensorProto): Datum {
   return { kind: 'text', shape: decoded.shape, values: decodeStrings(decoded.values) };
 }
 
+/**
+ * The graphs plugin's blobs are sequences: TensorBoard reads a rank-0 string
+ * written by its sub-plugins as a sequence of one.
+ */
+const GRAPH_PLUGINS = new Set([
+  'graphs',
+  'graph_run_metadata',
+  'graph_run_metadata_graph',
+  'graph_keras_model',
+  'graph_tagged_run_metadata',
+]);
+
 /** dtype and shape without decoding the values: raw tensors are read on request. */
-function describeTensor(tensor: TensorProto): { dtype: string; shape: number[] } {
-  return { dtype: dtypeName(tensor.dtype), shape: tensorShape(tensor) };
+function describeTensor(
+  tensor: TensorProto,
+  metadata: SummaryMetadata | null | undefined,
+): { dtype: string; shape: number[] } {
+  const shape = tensorShape(tensor);
+  const blobs = GRAPH_PLUGINS.has(metadata?.pluginData?.pluginName ?? '');
+  return { dtype: dtypeName(tensor.dtype), shape: blobs && shape.length === 0 ? [1] : shape };
 }

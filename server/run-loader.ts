@@ -203,32 +203,38 @@ export class RunLoader {
     const wallTime = event.wallTime ?? 0;
     this.firstEventTime ??= wallTime;
     if (event.fileVersion) file.version = parseFileVersion(event.fileVersion);
-    if (this.options.purgeOrphanedData) this.maybePurge(file, event, step);
 
+    // TensorBoard turns a graph event into a summary event before reading it,
+    // so it counts as a summary for the newest step and the purge rules.
     const graph = graphValue(event);
-    if (graph) this.addValue(file, step, wallTime, graph, record);
-    for (const value of event.summary?.value ?? []) {
+    const values = graph ? [graph] : (event.summary?.value ?? []);
+    const isSummary = graph !== null || Boolean(event.summary);
+    if (this.options.purgeOrphanedData) this.maybePurge(file, event, step, isSummary, values);
+
+    for (const value of values) {
       const migrated = migrateValue(value);
       if (migrated) this.addValue(file, step, wallTime, migrated, record);
     }
-    if (event.summary) {
+    if (isSummary) {
       file.lastSummaryStep = step;
       this.newestStep = step;
       this.newestWallTime = wallTime;
     }
   }
 
-  private maybePurge(file: FileTail, event: Event, step: number): void {
+  private maybePurge(
+    file: FileTail,
+    event: Event,
+    step: number,
+    isSummary: boolean,
+    values: SummaryValue[],
+  ): void {
     if (file.version !== null && file.version >= 2) {
       if (event.sessionLog?.status === SessionStatus.START) {
         this.purge(file, step, [...this.series.keys()]);
       }
-    } else if (event.summary && step < file.lastSummaryStep) {
-      this.purge(
-        file,
-        step,
-        (event.summary.value ?? []).map((value) => tagOf(value)),
-      );
+    } else if (isSummary && step < file.lastSummaryStep) {
+      this.purge(file, step, values.map(tagOf));
     }
   }
 
