@@ -58,8 +58,9 @@ export function shapeOf(tensor: TensorProto): number[] {
   return (tensor.tensorShape?.dim ?? []).map((dim) => toSafeNumber(dim.size));
 }
 
+/** A copy in a buffer of its own (decoded bytes are Buffers that share a pool). */
 function copyBuffer(bytes: Uint8Array): ArrayBuffer {
-  return bytes.slice().buffer;
+  return new Uint8Array(bytes).buffer;
 }
 
 export interface ChildResult {
