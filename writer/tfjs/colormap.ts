@@ -17,7 +17,8 @@ export interface ColourScale {
 
 export const NON_FINITE_RGB = [255, 0, 255] as const;
 
-const LEVELS = 256;
+// Odd, so that zero falls exactly on the middle level.
+const LEVELS = 257;
 
 // The scheme sampled once: interpolateRdBu answers CSS strings, far too slow
 // to call per pixel.
