@@ -14,7 +14,7 @@ export type SamplesPerPlugin = Partial<Record<SampledKind, number>>;
 export function parsePort(text: string): number {
   const port = /^\d+$/.test(text) ? Number(text) : NaN;
   if (!(port >= 0 && port <= 65535)) {
-    throw new InvalidArgumentError('want an integer from 0 to 65535 (0 picks a free port).');
+    throw new InvalidArgumentError('Want an integer from 0 to 65535 (0 picks a free port).');
   }
   return port;
 }
@@ -22,7 +22,7 @@ export function parsePort(text: string): number {
 export function parseSeconds(text: string): number {
   const seconds = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
   if (!(seconds > 0 && seconds <= 86_400)) {
-    throw new InvalidArgumentError('want a number of seconds above 0 and at most 86400.');
+    throw new InvalidArgumentError('Want a number of seconds above 0 and at most 86400.');
   }
   return seconds;
 }
@@ -30,7 +30,7 @@ export function parseSeconds(text: string): number {
 export function parseBoolean(text: string): boolean {
   if (text === 'true') return true;
   if (text === 'false') return false;
-  throw new InvalidArgumentError('want true or false.');
+  throw new InvalidArgumentError('Want true or false.');
 }
 
 /** `scalars=500,images=0`: a comma-separated list of kind=count; 0 means keep all. */
@@ -40,7 +40,7 @@ export function parseSamplesPerPlugin(text: string): SamplesPerPlugin {
     const [kind, count, ...rest] = item.split('=').map((part) => part.trim());
     if (!isSampledKind(kind) || count === undefined || rest.length > 0) {
       throw new InvalidArgumentError(
-        `bad entry "${item}": want kind=count with kind one of ${SAMPLED_KINDS.join(', ')}.`,
+        `Bad entry "${item}": want kind=count with kind one of ${SAMPLED_KINDS.join(', ')}.`,
       );
     }
     samples[kind] = parseCount(kind, count);
@@ -52,7 +52,7 @@ function parseCount(kind: string, text: string): number {
   const count = /^\d+$/.test(text) ? Number(text) : NaN;
   if (!Number.isSafeInteger(count)) {
     throw new InvalidArgumentError(
-      `bad count for ${kind}: "${text}" (want a non-negative integer; 0 keeps all).`,
+      `Bad count for ${kind}: "${text}" (want a non-negative integer; 0 keeps all).`,
     );
   }
   return count === 0 ? Infinity : count;

@@ -1,0 +1,156 @@
+#!/usr/bin/env node
+/**
+ * The `lensboard` command: serve a logdir to the viewer, or export it. Flags
+ * follow TensorBoard's names where it has one. Mistakes in the arguments and
+ * reasons the server cannot start are one line on stderr with exit code 2;
+ * SIGINT and SIGTERM close live streams and exit 0.
+ */
+import { resolve } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import {
+  formatSamples,
+  parseBoolean,
+  parsePort,
+  parseSamplesPerPlugin,
+  parseSeconds,
+  type SamplesPerPlugin,
+} from './cli-options.js';
+import { exportLogdir } from './export.js';
+import { createLogger, describeError } from './logger.js';
+import { DEFAULT_CAPACITY } from './reservoir.js';
+import {
+  checkLogdir,
+  DEFAULT_HOST,
+  DEFAULT_PORT,
+  DEFAULT_RELOAD_INTERVAL_SEC,
+  serve,
+  ServeError,
+  type Serving,
+} from './serve.js';
+
+/** Exit status for arguments that cannot work: bad flags, a missing logdir, a taken port. */
+const USAGE_EXIT = 2;
+
+interface ServeFlags {
+  logdir?: string;
+  port: number;
+  host: string;
+  reload_interval: number;
+  samples_per_plugin: SamplesPerPlugin;
+  purge_orphaned_data: boolean;
+  verbose: boolean;
+}
+
+function buildProgram(): Command {
+  const program = new Command('lensboard')
+    .description(
+      "Serve a TensorBoard logdir to lensboard's viewer: per-neuron activations, class templates and workers.",
+    )
+    .enablePositionalOptions()
+    .configureOutput({
+      outputError: (text, write) => write(text.replace(/^error: /, 'lensboard: ')),
+    })
+    .exitOverride();
+  addServeOptions(program).action((flags: ServeFlags) => runServe(program, flags));
+  program
+    .command('export')
+    .description('Print every run, tag and value of a logdir to stdout.')
+    .requiredOption('--logdir <dir>', 'directory of TensorBoard event files')
+    .addOption(
+      new Option('--format <format>', 'output format').choices(['json', 'csv']).default('json'),
+    )
+    .action((flags: { logdir: string; format: 'json' | 'csv' }) => runExport(flags));
+  return program;
+}
+
+function addServeOptions(program: Command): Command {
+  const samples = formatSamples(DEFAULT_CAPACITY);
+  return (
+    program
+      // Not a commander requiredOption: that would also be demanded of `export`.
+      .option(
+        '--logdir <dir>',
+        '(required) directory of TensorBoard event files; each directory holding one is a run',
+      )
+      .option('--port <port>', 'port to listen on; 0 picks a free one', parsePort, DEFAULT_PORT)
+      .option('--host <host>', 'address to bind; 0.0.0.0 serves other machines too', DEFAULT_HOST)
+      .option(
+        '--reload_interval <seconds>',
+        'seconds between reloads of the logdir',
+        parseSeconds,
+        DEFAULT_RELOAD_INTERVAL_SEC,
+      )
+      .addOption(
+        new Option(
+          '--samples_per_plugin <list>',
+          'values kept per tag, as kind=count,...; 0 keeps all',
+        )
+          .argParser(parseSamplesPerPlugin)
+          .default({}, samples),
+      )
+      .option(
+        '--purge_orphaned_data <bool>',
+        'hide values a restarted writer logged again (true|false)',
+        parseBoolean,
+        true,
+      )
+      .option('--verbose', 'log one line per request as well as problems', false)
+  );
+}
+
+async function runServe(program: Command, flags: ServeFlags): Promise<void> {
+  if (flags.logdir === undefined) program.error("required option '--logdir <dir>' not specified");
+  const logger = createLogger(flags.verbose ? 'debug' : 'info');
+  const serving = await serve({
+    logdir: flags.logdir,
+    port: flags.port,
+    host: flags.host,
+    reloadIntervalSec: flags.reload_interval,
+    samplesPerPlugin: flags.samples_per_plugin,
+    purgeOrphanedData: flags.purge_orphaned_data,
+    logger,
+  });
+  process.stdout.write(
+    `lensboard is serving ${serving.reader.logdir} at ${serving.url} (Ctrl+C to stop)\n`,
+  );
+  stopOnSignals(serving);
+}
+
+/** The first signal closes cleanly; a second one while closing exits at once. */
+function stopOnSignals(serving: Serving): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    serving.close().then(
+      () => process.exit(0),
+      (error: unknown) => fail(`error while stopping on ${signal}: ${describeError(error)}`, 1),
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+async function runExport(flags: { logdir: string; format: 'json' | 'csv' }): Promise<void> {
+  await checkLogdir(resolve(flags.logdir));
+  const text = await exportLogdir(flags.logdir, { format: flags.format });
+  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+function fail(message: string, code: number): never {
+  process.stderr.write(`lensboard: ${message}\n`);
+  process.exit(code);
+}
+
+async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    // Commander has already printed its message; --help and --version end with code 0.
+    if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : USAGE_EXIT);
+    if (error instanceof ServeError) fail(error.message, USAGE_EXIT);
+    fail(`internal error: ${describeError(error)}`, 1);
+  }
+}
+
+await main(process.argv);

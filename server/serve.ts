@@ -1,0 +1,137 @@
+/**
+ * Serves a logdir: loads it with LogdirLoader, which keeps tailing it, and
+ * answers HTTP with the app of `app.ts`. The MNIST demo calls `serve` to show
+ * the viewer while it trains; the command line calls it for `lensboard`.
+ */
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { createApp } from './app.js';
+import { describeError, silentLogger, type Logger } from './logger.js';
+import { LogdirLoader } from './logdir-loader.js';
+import type { LogdirReader } from './model.js';
+import type { SamplesPerPlugin } from './cli-options.js';
+
+export interface ServeOptions {
+  logdir: string;
+  /** 6007 unless given; 0 picks a free port. */
+  port?: number;
+  /** 127.0.0.1 unless given: the viewer is private to this machine unless asked otherwise. */
+  host?: string;
+  /** Seconds between reload passes; 5 unless given. */
+  reloadIntervalSec?: number;
+  /** Values kept per tag by kind; Infinity keeps all. Unlisted kinds keep the defaults. */
+  samplesPerPlugin?: SamplesPerPlugin;
+  /** Hide values a restarted writer logged again; true unless given, as in TensorBoard. */
+  purgeOrphanedData?: boolean;
+  logger?: Logger;
+  /** The built viewer; defaults to `dist/plugin-frontend/` under the package root. */
+  staticDir?: string;
+}
+
+export interface Serving {
+  url: string;
+  port: number;
+  reader: LogdirReader;
+  /** Ends live-update streams, stops reloading and closes the port. */
+  close(): Promise<void>;
+}
+
+/** A reason the server could not start: bad logdir, port in use. Its message is for the user. */
+export class ServeError extends Error {
+  override readonly name = 'ServeError';
+}
+
+export const DEFAULT_PORT = 6007;
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_RELOAD_INTERVAL_SEC = 5;
+
+export async function serve(options: ServeOptions): Promise<Serving> {
+  const logdir = resolve(options.logdir);
+  await checkLogdir(logdir);
+  const logger = options.logger ?? silentLogger;
+  const loader = new LogdirLoader(logdir, {
+    reloadIntervalMs: (options.reloadIntervalSec ?? DEFAULT_RELOAD_INTERVAL_SEC) * 1000,
+    capacity: options.samplesPerPlugin,
+    purgeOrphanedData: options.purgeOrphanedData,
+    logger,
+  });
+  const { app, events } = createApp({ reader: loader, logger, staticDir: options.staticDir });
+  const server = createServer(app);
+  const host = options.host ?? DEFAULT_HOST;
+  try {
+    await listen(server, host, options.port ?? DEFAULT_PORT);
+  } catch (error) {
+    await loader.close();
+    throw error;
+  }
+  // The first pass runs while the server already answers: routes serve
+  // partial data with `loading: true` rather than a blank page.
+  loader
+    .start()
+    .catch((error: unknown) => logger.error(`loading ${logdir}: ${describeError(error)}`));
+
+  const { port } = server.address() as AddressInfo;
+  const close = async () => {
+    events.closeAll();
+    await loader.close();
+    await closeServer(server);
+  };
+  return { url: urlOf(host, port), port, reader: loader, close };
+}
+
+/** A missing or unreadable logdir is a mistake to report now, not an empty viewer later. */
+export async function checkLogdir(logdir: string): Promise<void> {
+  const info = await stat(logdir).catch(() => undefined);
+  if (info === undefined) throw new ServeError(`logdir does not exist: ${logdir}`);
+  if (!info.isDirectory()) throw new ServeError(`logdir is not a directory: ${logdir}`);
+  try {
+    await access(logdir, constants.R_OK | constants.X_OK);
+  } catch {
+    throw new ServeError(`logdir is not readable: ${logdir}`);
+  }
+}
+
+function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => reject(listenError(error, host, port));
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolvePromise();
+    });
+  });
+}
+
+function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  const where = `port ${port} on ${host}`;
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return new ServeError(`${where} is already in use (choose another port; 0 picks a free one)`);
+    case 'EACCES':
+      return new ServeError(
+        `no permission to listen on ${where} (ports below 1024 need privileges)`,
+      );
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new ServeError(`cannot listen on host ${JSON.stringify(host)}: no such local address`);
+    default:
+      return error;
+  }
+}
+
+function closeServer(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((resolvePromise, reject) =>
+    server.close((error) => (error ? reject(error) : resolvePromise())),
+  );
+}
+
+/** The address to print: a wildcard bind is reached through localhost; IPv6 needs brackets. */
+function urlOf(host: string, port: number): string {
+  const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  return `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}/`;
+}
