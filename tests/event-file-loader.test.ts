@@ -1,0 +1,127 @@
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decodeEvent, toSafeNumber } from '../proto/index.js';
+import { EventFileLoader } from '../server/event-file-loader.js';
+import { maskedCrc32c } from '../writer/crc32c.js';
+import { DataLossError, HEADER_BYTES } from '../writer/record.js';
+import { EVENTS_FILE, fileVersion, record, scalars, tempLogdir } from './helpers/events.js';
+
+/** Reads what is new and returns the steps of the events read. */
+async function readSteps(loader: EventFileLoader): Promise<number[]> {
+  const steps: number[] = [];
+  await loader.readNew((framed) => steps.push(toSafeNumber(decodeEvent(framed.payload).step)));
+  return steps;
+}
+
+function fileOf(...parts: Buffer[]): string {
+  const path = join(tempLogdir(), EVENTS_FILE);
+  writeFileSync(path, Buffer.concat(parts));
+  return path;
+}
+
+describe('EventFileLoader', () => {
+  it('reads every record of a complete file once, and nothing on the next call', async () => {
+    const events = scalars('loss', [0, 1, 2]);
+    const loader = new EventFileLoader(fileOf(...events.map(record)));
+    expect(await readSteps(loader)).toEqual([0, 1, 2]);
+    expect(await readSteps(loader)).toEqual([]);
+  });
+
+  it.each([
+    ['inside the length header', 5],
+    ['after the header, inside the payload', HEADER_BYTES + 10],
+  ])('waits at a record cut %s and reads it once the rest is appended', async (_, cut) => {
+    const [first, last] = scalars('loss', [0, 1]).map(record);
+    const path = fileOf(first, last.subarray(0, cut));
+    const loader = new EventFileLoader(path);
+
+    const firstPass: number[] = [];
+    const pass = await loader.readNew((framed) => firstPass.push(framed.offset));
+    expect(firstPass).toEqual([0]);
+    expect(pass).toMatchObject({ truncated: true, offset: first.length });
+    expect(await readSteps(loader)).toEqual([]);
+
+    appendFileSync(path, last.subarray(cut));
+    expect(await readSteps(loader)).toEqual([1]);
+    expect(await readSteps(loader)).toEqual([]);
+  });
+
+  it('reads a file appended one byte at a time without losing or repeating a record', async () => {
+    const bytes = Buffer.concat(scalars('loss', [0, 1, 2, 3]).map(record));
+    const path = fileOf();
+    const loader = new EventFileLoader(path, 16);
+    const steps: number[] = [];
+    for (const byte of bytes) {
+      appendFileSync(path, Buffer.of(byte));
+      steps.push(...(await readSteps(loader)));
+    }
+    expect(steps).toEqual([0, 1, 2, 3]);
+  });
+
+  it('reads records larger than its chunk size and records spanning chunks', async () => {
+    const events = scalars(
+      'loss',
+      Array.from({ length: 50 }, (_, i) => i),
+    );
+    const loader = new EventFileLoader(fileOf(...events.map(record)), 7);
+    expect(await readSteps(loader)).toEqual(events.map((_, i) => i));
+  });
+
+  it.each([
+    ['a payload byte', 'payload', (length: number) => HEADER_BYTES + Math.floor(length / 2)],
+    ['a length byte', 'length', () => 1],
+  ])(
+    'reports a flipped %s as data loss at the record offset, keeps what came before, stops',
+    async (_, part, position) => {
+      const [a, b, c] = scalars('loss', [0, 1, 2]).map(record);
+      const bad = Buffer.from(b);
+      const at = position(b.length - HEADER_BYTES - 4);
+      bad[at] ^= 0x40;
+      const path = fileOf(a, bad, c);
+      const loader = new EventFileLoader(path);
+
+      const steps: number[] = [];
+      const error = await loader
+        .readNew((framed) => steps.push(toSafeNumber(decodeEvent(framed.payload).step)))
+        .catch((caught: unknown) => caught);
+      expect(steps).toEqual([0]);
+      expect(error).toBeInstanceOf(DataLossError);
+      expect(error).toMatchObject({ file: path, offset: a.length, part });
+      expect(loader.dataLoss).toBe(error);
+
+      // Stopped for good: no retry, even when more records arrive.
+      appendFileSync(path, record(fileVersion()));
+      expect(await readSteps(loader)).toEqual([]);
+    },
+  );
+
+  it('reports a length header claiming 2^40 bytes as corrupt without allocating it', async () => {
+    const header = Buffer.alloc(HEADER_BYTES);
+    header.writeBigUInt64LE(2n ** 40n, 0);
+    header.writeUInt32LE(maskedCrc32c(header.subarray(0, 8)), 8);
+    const [first] = scalars('loss', [0]).map(record);
+    const loader = new EventFileLoader(fileOf(first, header, Buffer.alloc(100, 7)));
+
+    const rssBefore = process.memoryUsage().arrayBuffers;
+    const error = await readSteps(loader).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(DataLossError);
+    expect((error as DataLossError).message).toMatch(/length of 1099511627776 bytes exceeds/);
+    expect(process.memoryUsage().arrayBuffers - rssBefore).toBeLessThan(64 << 20);
+  });
+
+  it('reads nothing from a 0-byte file and then the records written to it', async () => {
+    const path = fileOf();
+    const loader = new EventFileLoader(path);
+    expect(await readSteps(loader)).toEqual([]);
+    appendFileSync(path, Buffer.concat(scalars('loss', [4]).map(record)));
+    expect(await readSteps(loader)).toEqual([4]);
+  });
+
+  it('rereads a record by offset, checking it again', async () => {
+    const [a, b] = scalars('loss', [0, 1]).map(record);
+    const path = fileOf(a, b);
+    const payload = await EventFileLoader.readRecordAt(path, a.length, b.length);
+    expect(toSafeNumber(decodeEvent(payload).step)).toBe(1);
+  });
+});
