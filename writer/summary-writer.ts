@@ -19,9 +19,14 @@ import { EventFileWriter, type EventFileWriterOptions } from './event-file-write
 import type { DescribedOptions, SummaryPart } from './summaries/common.js';
 import { histogramSummary, type HistogramOptions } from './summaries/histogram.js';
 import { imageSummary, type ImageInput, type ImageOptions } from './summaries/image.js';
-import { toFloat32, toNumbers } from './summaries/numeric.js';
+import { lengthOf, toFloat32, toNumbers } from './summaries/numeric.js';
 import { scalarSummary } from './summaries/scalar.js';
-import { completeMetadata, tensorSummary, type TensorOptions } from './summaries/tensor.js';
+import {
+  checkTensorShape,
+  completeMetadata,
+  tensorSummary,
+  type TensorOptions,
+} from './summaries/tensor.js';
 import { textSummary } from './summaries/text.js';
 
 export interface SummaryWriterOptions extends EventFileWriterOptions {
@@ -91,10 +96,11 @@ export class SummaryWriter {
     options: TensorOptions = {},
   ): void {
     this.emit(tag, step, options.wallTime, () => {
+      checkTensorShape(tag, lengthOf(values, `tensor values of "${tag}"`), shape);
       const floats = toFloat32(values, `tensor values of "${tag}"`);
       this.reportConversion(floats.convertedFrom, tag, 'float32');
       const complete = completeMetadata(metadata, shape, this.worker);
-      return tensorSummary(tag, floats.values, shape, complete, options);
+      return tensorSummary(floats.values, shape, complete, options);
     });
   }
 

@@ -11,13 +11,17 @@ import { readRecord } from '../../writer/record.js';
 
 export const WRITER_ENTRY = fileURLToPath(new URL('../../writer/index.ts', import.meta.url));
 
-/** Every event of a complete file; throws if the file ends inside a record. */
-export function readEvents(file: string): Event[] {
+/**
+ * Every event of a file. A file that ends inside a record throws, unless
+ * `allowCutTail` is set: then the events before the cut are returned.
+ */
+export function readEvents(file: string, { allowCutTail = false } = {}): Event[] {
   const bytes = readFileSync(file);
   const events: Event[] = [];
   let at = 0;
   while (at < bytes.length) {
     const result = readRecord(bytes, at, file);
+    if (result.kind === 'truncated' && allowCutTail) break;
     if (result.kind === 'truncated') throw new Error(`${file} ends inside a record at ${at}`);
     events.push(decodeEvent(result.record.payload));
     at = result.record.next;

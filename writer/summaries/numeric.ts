@@ -43,6 +43,17 @@ export function toNumbers(values: unknown, name: string): Converted<NumericArray
   );
 }
 
+/** The element count of an array-like, checked to be one. */
+export function lengthOf(values: unknown, name: string): number {
+  const length = (values as ArrayLike<unknown> | null)?.length;
+  if (typeof values !== 'object' || typeof length !== 'number' || !Number.isSafeInteger(length)) {
+    throw new TypeError(
+      `invalid ${name}: ${typeof values} (want an array or a typed array of numbers)`,
+    );
+  }
+  return length;
+}
+
 function fromPlainArray(values: unknown[]): Converted<NumericArray> {
   for (let i = 0; i < values.length; i++) {
     if (typeof values[i] !== 'number') {

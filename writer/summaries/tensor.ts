@@ -34,26 +34,32 @@ export interface TensorOptions {
   wallTime?: number;
 }
 
-/** `values` are float32 already (see numeric.ts); `metadata` is complete (shape, rank...). */
+/**
+ * Checks a tensor's shape against its value count and the size cap, before
+ * any value is converted or copied.
+ */
+export function checkTensorShape(tag: string, valueCount: number, shape: number[]): void {
+  const count = checkShape(shape);
+  if (valueCount !== count) {
+    throw new RangeError(
+      `invalid tensor "${tag}": got ${valueCount} values, want ${count} for shape [${shape.join(', ')}]`,
+    );
+  }
+  if (count * Float32Array.BYTES_PER_ELEMENT > MAX_TENSOR_BYTES) {
+    throw new RangeError(
+      `tensor "${tag}" of shape [${shape.join(', ')}] is ${count * 4} bytes as float32, ` +
+        `above the ${MAX_TENSOR_BYTES}-byte cap of one raw tensor; log a slice or a downsampled copy`,
+    );
+  }
+}
+
+/** `values` are float32 and checked by `checkTensorShape`; `metadata` is complete. */
 export function tensorSummary(
-  tag: string,
   values: Float32Array,
   shape: number[],
   metadata: TensorMetadata,
   options: DescribedOptions = {},
 ): SummaryPart {
-  const count = checkShape(shape);
-  if (values.length !== count) {
-    throw new RangeError(
-      `invalid tensor "${tag}": got ${values.length} values, want ${count} for shape [${shape.join(', ')}]`,
-    );
-  }
-  if (values.byteLength > MAX_TENSOR_BYTES) {
-    throw new RangeError(
-      `tensor "${tag}" of shape [${shape.join(', ')}] is ${values.byteLength} bytes, ` +
-        `above the ${MAX_TENSOR_BYTES}-byte cap of one raw tensor; log a slice or a downsampled copy`,
-    );
-  }
   return {
     tensor: {
       dtype: DataType.FLOAT,

@@ -1,0 +1,207 @@
+/**
+ * The event-file layer: file naming and creation, the queue and its bound,
+ * flush and close, and what happens to I/O errors.
+ */
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { EventFileWriter, SummaryWriter } from '../writer/index.js';
+import { readEvents, runChild, stepOf } from './helpers/read-events.js';
+
+let writers: EventFileWriter[] = [];
+afterEach(async () => {
+  await Promise.all(writers.map((writer) => writer.close().catch(() => undefined)));
+  writers = [];
+});
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'lb-event-file-'));
+}
+
+function newWriter(runDir: string, options = {}): EventFileWriter {
+  const writer = new EventFileWriter(runDir, options);
+  writers.push(writer);
+  return writer;
+}
+
+const scalarEvent = (step: number) => ({
+  wallTime: 1700000000 + step,
+  step,
+  summary: { value: [{ tag: 'loss', tensor: { dtype: 1, floatVal: [step] } }] },
+});
+
+describe('event file creation', () => {
+  it('names the file events.out.tfevents.<seconds>.<host>.<pid>.<counter>', () => {
+    const before = Math.floor(Date.now() / 1000);
+    const writer = newWriter(tempDir());
+    const match = /^events\.out\.tfevents\.(\d+)\.(.+)\.(\d+)\.(\d+)$/.exec(
+      basename(writer.filePath),
+    );
+    expect(match).not.toBeNull();
+    expect(Number(match![1])).toBeGreaterThanOrEqual(before);
+    expect(match![2]).toBe(hostname());
+    expect(Number(match![3])).toBe(process.pid);
+  });
+
+  it('creates missing directories and accepts existing ones', () => {
+    const runDir = join(tempDir(), 'job', 'worker-0');
+    const first = newWriter(runDir);
+    const second = newWriter(runDir);
+    expect(first.filePath).not.toBe(second.filePath);
+    expect(readdirSync(runDir).sort()).toEqual(
+      [basename(first.filePath), basename(second.filePath)].sort(),
+    );
+  });
+
+  it('never opens a file that already exists, so no other writer is truncated', () => {
+    const runDir = tempDir();
+    const seconds = Math.floor(Date.now() / 1000);
+    const taken: string[] = [];
+    for (const second of [seconds, seconds + 1]) {
+      for (let counter = 0; counter < 300; counter++) {
+        const name = `events.out.tfevents.${second}.${hostname()}.${process.pid}.${counter}`;
+        writeFileSync(join(runDir, name), 'someone else');
+        taken.push(name);
+      }
+    }
+    const writer = newWriter(runDir);
+    expect(taken).not.toContain(basename(writer.filePath));
+    for (const name of taken) expect(readFileSync(join(runDir, name), 'utf8')).toBe('someone else');
+  });
+
+  it('reports a run directory it cannot create with the path in the error', () => {
+    const blocker = join(tempDir(), 'a-file');
+    writeFileSync(blocker, '');
+    expect(() => new EventFileWriter(join(blocker, 'run'))).toThrow(/a-file/);
+  });
+});
+
+describe('queue, flush and close', () => {
+  it('puts every event written before flush() in the file, in order', async () => {
+    const writer = newWriter(tempDir());
+    for (let step = 0; step < 1000; step++) writer.write(scalarEvent(step));
+    await writer.flush();
+    const steps = readEvents(writer.filePath).slice(1).map(stepOf);
+    expect(steps).toEqual(Array.from({ length: 1000 }, (_, step) => step));
+  });
+
+  it('flushes on its own every flushIntervalMs without any call', async () => {
+    const writer = newWriter(tempDir(), { flushIntervalMs: 20 });
+    writer.write(scalarEvent(1));
+    await vi.waitFor(() => expect(readEvents(writer.filePath)).toHaveLength(2), { timeout: 5000 });
+  });
+
+  it('writes the queue synchronously when an append would pass maxQueuedBytes', () => {
+    const writer = newWriter(tempDir(), { maxQueuedBytes: 4096 });
+    for (let step = 0; step < 1000; step++) writer.write(scalarEvent(step));
+    // No await since the first write: only the overflow policy can have written.
+    const onDisk = statSync(writer.filePath).size;
+    const perEvent = readFileSync(writer.filePath).length / readEvents(writer.filePath).length;
+    expect(onDisk).toBeGreaterThan(1000 * perEvent - 4096 - 2 * perEvent);
+  });
+
+  it('keeps record order when background writes and overflow writes interleave', async () => {
+    const writer = newWriter(tempDir(), { maxQueuedBytes: 2048, flushIntervalMs: 1 });
+    const payload = new Float32Array(300);
+    for (let step = 0; step < 400; step++) {
+      writer.write({
+        ...scalarEvent(step),
+        summary: {
+          value: [
+            { tag: 'x', tensor: { dtype: 1, tensorContent: new Uint8Array(payload.buffer) } },
+          ],
+        },
+      });
+      if (step % 37 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    await writer.close();
+    expect(readEvents(writer.filePath).slice(1).map(stepOf)).toEqual(
+      Array.from({ length: 400 }, (_, step) => step),
+    );
+  });
+
+  it('refuses writes after close() and returns the same promise from every close()', async () => {
+    const writer = newWriter(tempDir());
+    writer.write(scalarEvent(0));
+    const closing = writer.close();
+    expect(writer.close()).toBe(closing);
+    await closing;
+    expect(() => writer.write(scalarEvent(1))).toThrow(/is closed/);
+    expect(readEvents(writer.filePath)).toHaveLength(2);
+  });
+});
+
+describe('I/O errors', () => {
+  // A file-size limit makes the kernel refuse writes past it (EFBIG), as a
+  // full disk does with ENOSPC: the writer must handle both the same way.
+  it('reach onError and the next flush() naming the file, never the training loop', async () => {
+    const runDir = join(tempDir(), 'run');
+    const child = await runChild(
+      `
+      const errors = [];
+      const writer = new lb.SummaryWriter(${JSON.stringify(runDir)}, { onError: (e) => errors.push(e) });
+      const big = new Float32Array(64 * 1024);
+      let thrown = null;
+      try {
+        for (let step = 0; step < 40; step++) {
+          writer.scalar('loss', step, step);
+          writer.tensor('weights', big, [big.length], step);
+          await new Promise((resolve) => setTimeout(resolve, 1));
+        }
+      } catch (error) { thrown = String(error); }
+      let flushError = null;
+      try { await writer.flush(); } catch (error) { flushError = error; }
+      let closeError = null;
+      try { await writer.close(); } catch (error) { closeError = error; }
+      console.log(JSON.stringify({
+        thrown,
+        file: writer.filePath,
+        onError: errors.map((e) => ({ message: e.message, code: e.code })),
+        flush: flushError && { message: flushError.message, code: flushError.code, file: flushError.file },
+        close: closeError && closeError.message,
+      }));
+      `,
+      { fileSizeLimitKiB: 1024 },
+    );
+    expect(child.stderr).not.toMatch(/Uncaught|unhandled/i);
+    const result = JSON.parse(child.stdout);
+    expect(result.thrown).toBeNull();
+    expect(result.onError).toHaveLength(1);
+    expect(result.onError[0].code).toBe('EFBIG');
+    expect(result.onError[0].message).toContain(result.file);
+    expect(result.flush).toMatchObject({ code: 'EFBIG', file: result.file });
+    expect(result.flush.message).toMatch(/events were not written/);
+    expect(result.close).toContain(result.file);
+  });
+
+  it('keeps every record written before the error readable', async () => {
+    const runDir = join(tempDir(), 'run');
+    await runChild(
+      `
+      const writer = new lb.SummaryWriter(${JSON.stringify(runDir)}, { onError: () => {} });
+      for (let step = 0; step < 100000; step++) writer.scalar('loss', step, step);
+      await writer.close().catch(() => {});
+      `,
+      { fileSizeLimitKiB: 64 },
+    );
+    const file = join(runDir, readdirSync(runDir)[0]);
+    const bytes = readFileSync(file);
+    expect(bytes.length).toBeLessThanOrEqual(64 * 1024);
+    // The intact prefix decodes to steps 0..n-1 in order; only the cut record at the end is missing.
+    const complete = readEvents(file, { allowCutTail: true }).slice(1);
+    expect(complete.length).toBeGreaterThan(100);
+    expect(complete.map(stepOf)).toEqual(Array.from({ length: complete.length }, (_, i) => i));
+  });
+});
+
+// SummaryWriter is the public face of the same layer; it exposes the file it writes.
+describe('SummaryWriter', () => {
+  it('exposes its run directory and file path', async () => {
+    const runDir = join(tempDir(), 'run');
+    const writer = new SummaryWriter(runDir);
+    expect(writer.runDir).toBe(runDir);
+    expect(writer.filePath.startsWith(runDir)).toBe(true);
+    await writer.close();
+  });
+});
