@@ -7,12 +7,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { PNG } from 'pngjs';
+import { TensorRole } from '../proto/index.js';
 import { parseStrictJson } from '../server/json.js';
+import { serve, ServeError, type Serving } from '../server/serve.js';
 import { FakeReader } from './helpers/fake-reader.js';
 import { getJson, startTestServer, type TestServer } from './helpers/app-server.js';
 import { SseReader } from './helpers/sse.js';
+import { greyImage, tempLogdir, writeRun } from './helpers/write-logdir.js';
 
-const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 7, 7]);
+const PNG_BYTES = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 7, 7]);
 const JPEG = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 1, 2]);
 
 function tensorAt(step: number, shape: number[], values: number[]) {
@@ -36,12 +40,12 @@ describe('with an in-memory index', () => {
         'train',
         'digits',
         new Map([
-          [0, [PNG, JPEG]],
-          [9, [PNG]],
+          [0, [PNG_BYTES, JPEG]],
+          [9, [PNG_BYTES]],
         ]),
         10,
       )
-      .addUnlistedImage('train', 'digits', 4, PNG)
+      .addUnlistedImage('train', 'digits', 4, PNG_BYTES)
       .addHistograms('train', 'weights', [
         [
           [-1, 0, 3],
@@ -116,7 +120,7 @@ describe('with an in-memory index', () => {
     const jpeg = await fetch(`${server.base}/api/image?run=train&tag=digits&step=0&index=1`);
 
     expect(png.headers.get('content-type')).toBe('image/png');
-    expect(new Uint8Array(await png.arrayBuffer())).toEqual(PNG);
+    expect(new Uint8Array(await png.arrayBuffer())).toEqual(PNG_BYTES);
     expect(jpeg.headers.get('content-type')).toBe('image/jpeg');
     expect(new Uint8Array(await jpeg.arrayBuffer())).toEqual(JPEG);
   });
@@ -284,3 +288,222 @@ describe('without a built viewer', () => {
     expect((await fetch(`${server.base}/api/runs`)).status).toBe(200);
   });
 });
+
+describe('over a logdir written by SummaryWriter', () => {
+  let logdir: string;
+  let serving: Serving;
+
+  beforeAll(async () => {
+    logdir = tempLogdir();
+    await writeRun(
+      logdir,
+      'mnist/worker-0',
+      (writer) => {
+        [0.5, NaN, 0.4, Infinity, -Infinity, 0.3].forEach((value, step) =>
+          writer.scalar('batch/loss', value, step),
+        );
+        for (let step = 0; step < 100; step++)
+          writer.image('filters/conv1', greyImage(3, 2, step), step);
+        writer.histogram('weight_histograms/dense/kernel', [-1, -0.5, 0, 0.5, 1, 1], 0);
+        writer.text('notes', ['première ligne', 'zweite Zeile'], 0);
+        writer.tensor('activations/conv1', [1, -2, 3.5, 0, 0.25, -0.75], [1, 2, 3], 7, {
+          role: TensorRole.ACTIVATION,
+          layerName: 'conv1',
+          probeIds: [0],
+        });
+      },
+      { workerRank: 0, worldSize: 2 },
+    );
+    await writeRun(logdir, 'mnist/worker-1', (writer) => writer.scalar('batch/loss', 1, 0));
+    await writeRun(logdir, 'mnist/global', (writer) => writer.scalar('test/accuracy', 0.9, 0));
+    serving = await serve({
+      logdir,
+      port: 0,
+      samplesPerPlugin: { images: 10 },
+      reloadIntervalSec: 0.2,
+      staticDir: join(logdir, 'no-viewer'),
+    });
+    await waitUntilLoaded(serving.url);
+  });
+
+  afterAll(async () => {
+    await serving.close();
+    rmSync(logdir, { recursive: true, force: true });
+  });
+
+  const api = (path: string) => `${serving.url}api/${path}`;
+
+  it('binds to loopback and reports the port it got', () => {
+    expect(serving.url).toBe(`http://127.0.0.1:${serving.port}/`);
+    expect(serving.port).toBeGreaterThan(0);
+  });
+
+  it('lists the workers and the global run of a job', async () => {
+    const { body } = await getJson(api('runs'));
+    expect(body.runs.map((run: { name: string }) => run.name).sort()).toEqual([
+      'mnist/global',
+      'mnist/worker-0',
+      'mnist/worker-1',
+    ]);
+    expect(body.jobs).toEqual([
+      { name: 'mnist', workers: ['mnist/worker-0', 'mnist/worker-1'], global: 'mnist/global' },
+    ]);
+  });
+
+  it('lists the tags of a run with their kinds', async () => {
+    const { body } = await getJson(api('tags?run=mnist%2Fworker-0'));
+    const kinds = Object.fromEntries(
+      body.tags.map((t: { tag: string; kind: string }) => [t.tag, t.kind]),
+    );
+    expect(kinds).toEqual({
+      'batch/loss': 'scalars',
+      'filters/conv1': 'images',
+      'weight_histograms/dense/kernel': 'histograms',
+      notes: 'text',
+      'activations/conv1': 'tensors',
+    });
+  });
+
+  it('delivers scalars 0.5, NaN, 0.4, +Inf, -Inf, 0.3 as strict JSON that decodes back (B21)', async () => {
+    const response = await fetch(api('scalars?run=mnist%2Fworker-0&tag=batch%2Floss'));
+    const text = await response.text();
+    expect(text).not.toMatch(/\bNaN\b(?!")|(?<!")-?Infinity\b(?!")/);
+
+    const body = parseStrictJson(text) as { total: number; entries: number[][] };
+    expect(body.total).toBe(6);
+    expect(body.entries.map(([step]) => step)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(body.entries.map((entry) => entry[2])).toEqual([
+      0.5,
+      NaN,
+      Math.fround(0.4),
+      Infinity,
+      -Infinity,
+      Math.fround(0.3),
+    ]);
+  });
+
+  it('keeps the first and last of 100 image steps and serves every listed image (B25)', async () => {
+    const { body } = await getJson(api('images?run=mnist%2Fworker-0&tag=filters%2Fconv1'));
+    const steps = body.entries.map((entry: { step: number }) => entry.step);
+    expect(body.total).toBe(100);
+    expect(steps).toHaveLength(10);
+    expect(steps[0]).toBe(0);
+    expect(steps.at(-1)).toBe(99);
+
+    for (const entry of body.entries as { step: number; count: number }[]) {
+      for (let index = 0; index < entry.count; index++) {
+        const url = api(
+          `image?run=mnist%2Fworker-0&tag=filters%2Fconv1&step=${entry.step}&index=${index}`,
+        );
+        const response = await fetch(url);
+        expect(response.status, url).toBe(200);
+        expect(response.headers.get('content-type')).toBe('image/png');
+        const png = PNG.sync.read(Buffer.from(await response.arrayBuffer()));
+        expect([png.width, png.height, png.data[0]]).toEqual([3, 2, entry.step]);
+      }
+    }
+  });
+
+  it('serves histogram buckets and text as written', async () => {
+    const histograms = await getJson(
+      api('histograms?run=mnist%2Fworker-0&tag=weight_histograms%2Fdense%2Fkernel'),
+    );
+    const buckets: number[][] = histograms.body.entries[0].buckets;
+    expect(buckets.reduce((sum, [, , count]) => sum + count, 0)).toBe(6);
+
+    const text = await getJson(api('text?run=mnist%2Fworker-0&tag=notes'));
+    expect(text.body.entries[0]).toMatchObject({
+      step: 0,
+      shape: [2],
+      values: ['première ligne', 'zweite Zeile'],
+    });
+  });
+
+  it('serves a raw tensor as float32 bytes and as JSON, with its metadata listed', async () => {
+    const listed = await getJson(api('tensors?run=mnist%2Fworker-0&tag=activations%2Fconv1'));
+    expect(listed.body.metadata).toMatchObject({
+      role: TensorRole.ACTIVATION,
+      layerName: 'conv1',
+      workerRank: 0,
+      worldSize: 2,
+    });
+    expect(listed.body.entries).toMatchObject([{ step: 7, dtype: 'float32', shape: [1, 2, 3] }]);
+
+    const binary = await fetch(api('tensor?run=mnist%2Fworker-0&tag=activations%2Fconv1&step=7'));
+    expect(binary.headers.get('x-tensor-shape')).toBe('1,2,3');
+    expect(binary.headers.get('x-step')).toBe('7');
+    expect(Array.from(new Float32Array(await binary.arrayBuffer()))).toEqual([
+      1, -2, 3.5, 0, 0.25, -0.75,
+    ]);
+
+    const json = await getJson(
+      api('tensor?run=mnist%2Fworker-0&tag=activations%2Fconv1&step=7&format=json'),
+    );
+    expect(json.body).toMatchObject({
+      step: 7,
+      shape: [1, 2, 3],
+      values: [1, -2, 3.5, 0, 0.25, -0.75],
+    });
+  });
+
+  it('answers a step the tensor was never logged at with a 404', async () => {
+    const { status, body } = await getJson(
+      api('tensor?run=mnist%2Fworker-0&tag=activations%2Fconv1&step=8'),
+    );
+    expect(status).toBe(404);
+    expect(body.error.message).toBe(
+      'no tensor at step 8 of tag "activations/conv1" in run "mnist/worker-0"',
+    );
+  });
+
+  it('streams the changes of a reload pass after a writer appends', async () => {
+    const stream = new SseReader(await fetch(api('events')));
+    try {
+      await stream.waitFor(/: connected/);
+      await writeRun(logdir, 'mnist/worker-1', (writer) => writer.scalar('batch/loss', 0.5, 1));
+      const match = await stream.waitFor(/event: changes\ndata: (.*"mnist\/worker-1".*)\n\n/);
+      expect(JSON.parse(match![1])).toContainEqual(
+        expect.objectContaining({
+          run: 'mnist/worker-1',
+          tag: 'batch/loss',
+          kind: 'scalars',
+          lastStep: 1,
+        }),
+      );
+    } finally {
+      await stream.cancel();
+    }
+  });
+});
+
+describe('serve()', () => {
+  it('refuses a logdir that does not exist, naming it', async () => {
+    const missing = join(tmpdir(), 'lensboard-no-such-logdir');
+    await expect(serve({ logdir: missing, port: 0 })).rejects.toThrow(
+      new ServeError(`logdir does not exist: ${missing}`),
+    );
+  });
+
+  it('reports a port in use as such and leaves the other server running', async () => {
+    const logdir = tempLogdir();
+    const first = await serve({ logdir, port: 0 });
+    try {
+      await expect(serve({ logdir, port: first.port })).rejects.toThrow(
+        `port ${first.port} on 127.0.0.1 is already in use`,
+      );
+      expect((await fetch(`${first.url}api/runs`)).status).toBe(200);
+    } finally {
+      await first.close();
+      rmSync(logdir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** The first reload pass runs after serve() resolves; tests that count values wait for it. */
+async function waitUntilLoaded(url: string): Promise<void> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    if ((await getJson(`${url}api/runs`)).body.loading === false) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`${url} still loading after 200 polls`);
+}

@@ -29,6 +29,8 @@ export class EventStreams {
     router.get('/events', (req, res) => {
       this.attach(res);
       req.on('close', () => this.detach(res));
+      // A write racing a disconnect fails on the socket; the stream is over either way.
+      res.on('error', () => this.detach(res));
     });
     return router;
   }
