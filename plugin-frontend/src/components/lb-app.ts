@@ -190,7 +190,7 @@ export class LbApp extends LitElement {
 
   private renderMain(answer: RunsAnswer) {
     const selected = selectedRunNames(this.viewState, answer.runs);
-    const step = effectiveStep(this.viewState.step, newestStep(selected, answer.runs));
+    const step = effectiveStep(this.viewState.step, this.newest(selected, answer));
     const missing = this.viewState.runs.filter(
       (name) => !answer.runs.some((run) => run.name === name),
     );
@@ -231,6 +231,19 @@ export class LbApp extends LitElement {
             })
       }
     `;
+  }
+
+  /**
+   * The step to follow: the newest over the selected runs, or the view's last
+   * loaded step when that is later. A run's `lastStep` is the step of the event
+   * read last, which an out-of-order tag (text logged at step 0 at the end) can
+   * put behind the view's own data.
+   */
+  private newest(selected: string[], answer: RunsAnswer): number | null {
+    const fromRuns = newestStep(selected, answer.runs);
+    const loaded = this.steps.steps.at(-1);
+    if (loaded === undefined) return fromRuns;
+    return fromRuns === null ? loaded : Math.max(fromRuns, loaded);
   }
 
   /** Applies a requested change and mirrors it into the URL without a new history entry. */

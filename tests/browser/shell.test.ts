@@ -1,0 +1,180 @@
+// The viewer in a real browser against the real server, on a logdir written by lensboard's writer.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { SummaryWriter } from '../../writer/index.js';
+import {
+  inkedPixels,
+  launchBrowser,
+  screenshot,
+  startServer,
+  tempLogdir,
+  type Browser,
+  type RunningServer,
+} from './harness.js';
+
+const WALL = 1_700_000_000;
+
+/** A solid-colour RGB image whose red channel encodes the step, so each step looks different. */
+function stepImage(step: number) {
+  const data = new Uint8Array(8 * 8 * 3);
+  for (let i = 0; i < data.length; i += 3) data.set([step * 5, 80, 160], i);
+  return { data, width: 8, height: 8, channels: 3 as const };
+}
+
+async function writeLogdir(logdir: string): Promise<void> {
+  const alpha = new SummaryWriter(join(logdir, 'alpha'));
+  const beta = new SummaryWriter(join(logdir, 'beta'));
+  for (let step = 0; step < 50; step++) {
+    alpha.scalar('loss', 2 / (step + 1), step, WALL + step);
+    alpha.scalar('accuracy', step / 50, step, WALL + step);
+    beta.scalar('loss', 3 / (step + 1), step, WALL + step);
+  }
+  [NaN, 2, NaN, 3, Infinity, 4].forEach((value, step) =>
+    alpha.scalar('edge/values', value, step, WALL),
+  );
+  for (const step of [0, 10, 20, 30, 40])
+    alpha.image('samples', stepImage(step), step, { wallTime: WALL + step });
+  for (let step = 0; step < 5; step++) {
+    const values = Array.from({ length: 200 }, (_, i) => Math.sin(i) * (1 + step));
+    alpha.histogram('weights/dense', values, step, { wallTime: WALL + step });
+  }
+  alpha.text('notes', 'first  note\n  indented <b>not bold</b>', 0, { wallTime: WALL });
+  const workers = [0, 1].map((rank) => new SummaryWriter(join(logdir, 'job', `worker-${rank}`)));
+  const global = new SummaryWriter(join(logdir, 'job', 'global'));
+  for (let step = 0; step < 10; step++) {
+    workers.forEach((writer, rank) =>
+      writer.scalar('batch/loss', 1 / (step + 1 + rank), step, WALL + step),
+    );
+    global.scalar('test/accuracy', step / 10, step, WALL + step);
+  }
+  await Promise.all([alpha, beta, global, ...workers].map((writer) => writer.close()));
+}
+
+/** The text of an element inside the app, found through shadow roots. */
+function stepShown(page: Page) {
+  return page.locator('lb-step-control .shown');
+}
+
+describe('viewer shell', () => {
+  let logdir: string;
+  let server: RunningServer;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    logdir = tempLogdir('shell');
+    await writeLogdir(logdir);
+    server = await startServer(logdir);
+    browser = await launchBrowser();
+    page = browser.page;
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    rmSync(logdir, { recursive: true, force: true });
+  });
+
+  it('lists every run and groups a distributed job with its global run and workers', async () => {
+    await page.goto(`${server.url}/`);
+    const runs = page.locator('lb-run-sidebar label[data-run]');
+    await expect
+      .poll(() => runs.evaluateAll((labels) => labels.map((l) => l.getAttribute('data-run'))))
+      .toEqual(['job/global', 'job/worker-0', 'job/worker-1', 'alpha', 'beta']);
+    await expect
+      .poll(() => page.locator('lb-run-sidebar .job > label').first().textContent())
+      .toContain('2 workers');
+    await screenshot(page, 'shell-runs');
+  });
+
+  it('draws one chart per scalar tag with every selected run overlaid', async () => {
+    await page.goto(`${server.url}/?run=alpha&run=beta`);
+    const charts = page.locator('lb-scalars-view section[data-tag]');
+    await expect
+      .poll(() => charts.evaluateAll((s) => s.map((e) => e.getAttribute('data-tag'))))
+      .toEqual(['accuracy', 'edge/values', 'loss']);
+    await expect
+      .poll(async () => (await inkedPixels(page, 'lb-scalar-chart')).every((n) => n > 500))
+      .toBe(true);
+    await screenshot(page, 'shell-scalars');
+  });
+
+  it('marks NaN and Infinity apart and names them, never drawing them as 0 (B22)', async () => {
+    const note = page.locator('section[data-tag="edge/values"] lb-scalar-chart .note');
+    await expect
+      .poll(() => note.textContent())
+      .toContain('Not finite: 2 NaN (◆ top), 1 +Infinity (▲ top) at step 0, 2, 4');
+  });
+
+  it('shows the image of the pinned step and moves one loaded sample per arrow key', async () => {
+    await page.goto(`${server.url}/?view=images&run=alpha`);
+    const image = page.locator('lb-images-view img');
+    await expect.poll(() => image.getAttribute('src')).toContain('step=40');
+    await expect
+      .poll(() => page.locator('lb-step-control .muted').textContent())
+      .toContain('all 5 steps loaded');
+
+    const typed = page.locator('lb-step-control input[type="text"]');
+    await typed.fill('25');
+    await typed.press('Enter');
+    await expect.poll(() => image.getAttribute('src')).toContain('step=20');
+    await expect.poll(() => stepShown(page).textContent()).toContain('showing step 20');
+    expect(page.url()).toContain('step=25');
+
+    await page.locator('lb-step-control input[type="range"]').press('ArrowRight');
+    await expect.poll(() => image.getAttribute('src')).toContain('step=30');
+    await screenshot(page, 'shell-images-step');
+
+    await page.locator('lb-step-control button').click();
+    await expect.poll(() => image.getAttribute('src')).toContain('step=40');
+    expect(page.url()).not.toContain('step=');
+  });
+
+  it('restores a deep link exactly, and again after a reload', async () => {
+    await page.goto(`${server.url}/?view=histograms&run=alpha&step=2`);
+    const check = async () => {
+      await expect
+        .poll(() => page.locator('nav a[aria-current="page"]').textContent())
+        .toBe('Histograms');
+      await expect.poll(() => stepShown(page).textContent()).toContain('showing step 2');
+      const ticked = page.locator('lb-run-sidebar label[data-run] input:checked');
+      await expect.poll(() => ticked.count()).toBe(1);
+      await expect
+        .poll(async () => (await inkedPixels(page, 'lb-histogram-chart')).every((n) => n > 500))
+        .toBe(true);
+    };
+    await check();
+    await page.reload();
+    await check();
+    await screenshot(page, 'shell-histograms-deeplink');
+  });
+
+  it('shows text as text: markup in a value is not interpreted and whitespace is kept', async () => {
+    await page.goto(`${server.url}/?view=text&run=alpha`);
+    const pre = page.locator('lb-text-view pre');
+    await expect.poll(() => pre.textContent()).toBe('first  note\n  indented <b>not bold</b>');
+    expect(await page.locator('lb-text-view b').count()).toBe(0);
+  });
+
+  it("shows an event appended during the test without a reload, keeping the user's place", async () => {
+    await page.goto(`${server.url}/?run=alpha&smoothing=0.3`);
+    await expect.poll(() => page.locator('lb-scalars-view section[data-tag]').count()).toBe(3);
+    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+
+    const late = new SummaryWriter(join(logdir, 'alpha'));
+    for (let step = 50; step < 60; step++) late.scalar('late/metric', step, step, WALL + step);
+    await late.close();
+
+    const tag = page.locator('lb-scalars-view section[data-tag="late/metric"]');
+    await expect.poll(() => tag.count(), { timeout: 15_000 }).toBe(1);
+    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
+    expect(page.url()).toContain('smoothing=0.3');
+    await screenshot(page, 'shell-live');
+  });
+
+  it('logs no errors in the page', () => {
+    expect(browser.pageErrors).toEqual([]);
+  });
+});
