@@ -4,12 +4,14 @@
  * viewer's directory, and malformed parameters are refused with a 400 naming
  * the parameter and the value.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeReader } from './helpers/fake-reader.js';
 import { getJson, startTestServer, type TestServer } from './helpers/app-server.js';
+import { tempLogdir, writeRun } from './helpers/write-logdir.js';
+import { serve, type Serving } from '../server/serve.js';
 
 const SECRET = 'lensboard-secret-4f7a';
 const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
@@ -227,5 +229,49 @@ describe('server faults', () => {
     const errors = server.logs.filter((line) => line.startsWith('lensboard error:'));
     expect(errors).toHaveLength(1);
     expect(errors[0]).toContain('EACCES');
+  });
+});
+
+describe('a logdir with symlinks leading out of it', () => {
+  let outer: string;
+  let serving: Serving;
+
+  beforeAll(async () => {
+    outer = tempLogdir('lensboard-symlinks-');
+    const logdir = join(outer, 'logdir');
+    mkdirSync(join(outer, 'outside'));
+    writeFileSync(join(outer, 'outside', 'secret.txt'), SECRET);
+    await writeRun(logdir, 'train', (writer) => writer.scalar('loss', 1, 0));
+    symlinkSync(join(outer, 'outside'), join(logdir, 'escape'));
+    symlinkSync(join(outer, 'outside', 'secret.txt'), join(logdir, 'train', 'secret.txt'));
+    serving = await serve({ logdir, port: 0, staticDir: join(outer, 'no-viewer') });
+  });
+
+  afterAll(async () => {
+    await serving.close();
+    rmSync(outer, { recursive: true, force: true });
+  });
+
+  const probes = [
+    'tags?run=escape',
+    'tags?run=escape%2Fsecret.txt',
+    'tags?run=train%2Fsecret.txt',
+    'scalars?run=train&tag=secret.txt',
+    'text?run=train&tag=secret.txt',
+    'image?run=train&tag=secret.txt&step=0&index=0',
+    'tensor?run=escape&tag=secret.txt&step=0',
+  ];
+
+  it.each(probes)('answers %s with a 404 and none of the outside file', async (probe) => {
+    const response = await fetch(`${serving.url}api/${probe}`);
+    expect(response.status).toBe(404);
+    expect(await response.text()).not.toContain(SECRET);
+  });
+
+  it('never lists the outside file in runs or tags', async () => {
+    const runs = await (await fetch(`${serving.url}api/runs`)).text();
+    const tags = await (await fetch(`${serving.url}api/tags?run=train`)).text();
+    expect(runs + tags).not.toContain(SECRET);
+    expect(runs + tags).not.toContain('secret.txt');
   });
 });
