@@ -81,7 +81,12 @@ export interface ChildResult {
  */
 export function runChild(
   body: string,
-  options: { nodeArgs?: string[]; fileSizeLimitKiB?: number; onSpawn?: (pid: number) => void } = {},
+  options: {
+    nodeArgs?: string[];
+    fileSizeLimitKiB?: number;
+    /** Called with each chunk of the child's stdout, and a way to signal it. */
+    onStdout?: (text: string, signal: (name: NodeJS.Signals) => void) => void;
+  } = {},
 ): Promise<ChildResult> {
   const source = `import * as lb from ${JSON.stringify(WRITER_ENTRY)};\n${body}`;
   const args = [
@@ -108,6 +113,8 @@ export function runChild(
     const child = execFile(command, commandArgs, (_error, stdout, stderr) => {
       resolve({ code: child.exitCode, signal: child.signalCode, stdout, stderr });
     });
-    options.onSpawn?.(child.pid!);
+    child.stdout?.on('data', (chunk: Buffer | string) =>
+      options.onStdout?.(String(chunk), (name) => child.kill(name)),
+    );
   });
 }
