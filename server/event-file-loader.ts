@@ -29,7 +29,9 @@ export class EventFileLoader {
   constructor(
     readonly path: string,
     private readonly chunkBytes = DEFAULT_CHUNK_BYTES,
-  ) {}
+  ) {
+    if (!(chunkBytes >= 1)) throw new RangeError(`invalid chunk size: ${chunkBytes} bytes`);
+  }
 
   get offset(): number {
     return this.next;

@@ -38,6 +38,8 @@ export interface LogdirLoaderOptions {
   /** Hide values a restart superseded (see run-loader.ts); true by default, as in TensorBoard. */
   purgeOrphanedData?: boolean;
   logger?: LoadLogger;
+  /** Bytes read from disk at a time (4 MiB by default); a larger record is read whole. */
+  chunkBytes?: number;
 }
 
 const quiet: LoadLogger = { warn() {}, info() {}, debug() {} };
@@ -150,6 +152,7 @@ export class LogdirLoader implements LogdirReader {
       capacity: { ...DEFAULT_CAPACITY, ...this.options.capacity },
       purgeOrphanedData: this.options.purgeOrphanedData ?? true,
       logger: this.logger,
+      chunkBytes: this.options.chunkBytes,
     };
   }
 

@@ -68,6 +68,8 @@ export interface RunLoaderOptions {
   capacity: Record<TagKind, number>;
   purgeOrphanedData: boolean;
   logger: LoadLogger;
+  /** Bytes read from disk at a time; undefined for the event-file loader's default. */
+  chunkBytes?: number;
 }
 
 type AnyEntry = ScalarPoint | ImageEntry | HistogramEntry | TextEntry | TensorEntry;
@@ -91,21 +93,22 @@ export class FileTail {
   version: number | null = null;
   /** Step of the newest summary event in this file; -1 before any. */
   lastSummaryStep = -1;
-  /** Per tag: the previous step in this file and the launch counter it belongs to. */
-  readonly launches = new Map<string, { step: number; launch: number }>();
+  /** Per tag: the previous step of the tag in this file and the segment it went to. */
+  readonly lastOfTag = new Map<string, { step: number; segment: number }>();
 
   constructor(
     readonly id: number,
     readonly path: string,
+    chunkBytes?: number,
   ) {
-    this.loader = new EventFileLoader(path);
+    this.loader = new EventFileLoader(path, chunkBytes);
   }
 }
 
 class TagSeries {
   readonly reservoir: Reservoir<StoredItem>;
-  /** Segment number per `<file id>:<launch>`, allocated in reading order. */
-  private readonly segments = new Map<string, number>();
+  /** Segments handed out so far; the next segment is this number. */
+  private segments = 0;
   /** Values of this tag that could not be decoded; the first is logged. */
   skipped = 0;
 
@@ -119,13 +122,12 @@ class TagSeries {
     this.reservoir = new Reservoir(capacity, seedOf(tag));
   }
 
-  segmentOf(file: number, launch: number): number {
-    const key = `${file}:${launch}`;
-    let segment = this.segments.get(key);
-    if (segment === undefined) {
-      segment = this.segments.size;
-      this.segments.set(key, segment);
-    }
+  /** The segment of a value at `step` from `file`: its file's current one, or a new one. */
+  segmentOf(file: FileTail, step: number): number {
+    const previous = file.lastOfTag.get(this.tag);
+    const segment =
+      previous === undefined || step <= previous.step ? this.segments++ : previous.segment;
+    file.lastOfTag.set(this.tag, { step, segment });
     return segment;
   }
 }
@@ -153,7 +155,10 @@ export class RunLoader {
   syncFiles(names: string[]): void {
     for (const name of [...names].sort()) {
       if (this.files.has(name)) continue;
-      this.files.set(name, new FileTail(this.nextFileId++, join(this.dir, name)));
+      this.files.set(
+        name,
+        new FileTail(this.nextFileId++, join(this.dir, name), this.options.chunkBytes),
+      );
     }
     const present = new Set(names);
     for (const [name, file] of this.files) {
@@ -274,7 +279,7 @@ export class RunLoader {
       }
       return;
     }
-    const segment = series.segmentOf(file.id, launchOf(file, tag, step));
+    const segment = series.segmentOf(file, step);
     const entry = entryOf(datum, step, wallTime, segment);
     const blobs = datum.kind === 'images' ? datum.blobs : [];
     const recordLength = record.next - record.offset;
@@ -437,14 +442,6 @@ function tagOf(value: SummaryValue): string {
 function parseFileVersion(text: string): number {
   const version = Number(text.split(':').pop());
   return Number.isFinite(version) ? version : 0;
-}
-
-/** The launch of `tag` in `file` that a value at `step` belongs to. */
-function launchOf(file: FileTail, tag: string, step: number): number {
-  const previous = file.launches.get(tag);
-  const launch = previous === undefined ? 0 : previous.launch + (step <= previous.step ? 1 : 0);
-  file.launches.set(tag, { step, launch });
-  return launch;
 }
 
 function entryOf(datum: Datum, step: number, wallTime: number, segment: number): AnyEntry {

@@ -1,0 +1,301 @@
+import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { exportLogdir } from '../server/export.js';
+import { LogdirLoader, type LogdirLoaderOptions } from '../server/logdir-loader.js';
+import {
+  captureLogger,
+  EVENTS_FILE,
+  fileVersion,
+  imageEvent,
+  record,
+  scalar,
+  scalars,
+  sessionStart,
+  tempLogdir,
+  textEvent,
+  writeEvents,
+} from './helpers/events.js';
+
+const loaders: LogdirLoader[] = [];
+function load(logdir: string, options: LogdirLoaderOptions = {}) {
+  const loader = new LogdirLoader(logdir, options);
+  loaders.push(loader);
+  return loader;
+}
+afterEach(async () => {
+  await Promise.all(loaders.splice(0).map((loader) => loader.close()));
+});
+
+const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+const stepsOf = (loader: LogdirLoader, run: string, tag: string) =>
+  loader.scalars(run, tag)?.entries.map((point) => point.step);
+
+describe('reading logdirs that are being written', () => {
+  it('B04: tails two worker files of one run appended in turns, every point once', async () => {
+    const logdir = tempLogdir();
+    const files = ['events.out.tfevents.1.host.1.0', 'events.out.tfevents.1.host.2.0'];
+    for (const name of files) writeEvents(join(logdir, 'run', name), [fileVersion()]);
+    const loader = load(logdir);
+    for (let step = 0; step < 10; step++) {
+      for (const name of files)
+        writeEvents(join(logdir, 'run', name), scalars('loss', [step]), true);
+      await loader.reloadOnce();
+    }
+    const points = loader.scalars('run', 'loss')?.entries ?? [];
+    expect(points).toHaveLength(20);
+    const segments = [...new Set(points.map((point) => point.segment))];
+    const stepsBySegment = segments.map((segment) =>
+      points.filter((point) => point.segment === segment).map((point) => point.step),
+    );
+    expect(stepsBySegment).toEqual([range(0, 10), range(0, 10)]);
+  });
+
+  it('B06: an empty profile file and a notes.txt appearing never stop the tail', async () => {
+    const logdir = tempLogdir();
+    const live = join(logdir, 'train', EVENTS_FILE);
+    writeEvents(live, [fileVersion(), ...scalars('loss', [0])]);
+    const logger = captureLogger();
+    const loader = load(logdir, { logger });
+    await loader.reloadOnce();
+
+    writeFileSync(join(logdir, 'train', 'events.out.tfevents.2.host.profile-empty'), '');
+    writeFileSync(join(logdir, 'train', 'notes.txt'), 'not an event file');
+    writeEvents(live, scalars('loss', [1]), true);
+    await loader.reloadOnce();
+    writeEvents(live, scalars('loss', [2]), true);
+    await loader.reloadOnce();
+
+    expect(stepsOf(loader, 'train', 'loss')).toEqual([0, 1, 2]);
+    expect(loader.runs()[0]).toMatchObject({ fileCount: 2, warnings: [] });
+    expect(logger.lines.warn).toEqual([]);
+  });
+
+  it('B08: a text value between scalar steps deletes nothing', async () => {
+    const logdir = tempLogdir();
+    writeEvents(join(logdir, 'run', EVENTS_FILE), [
+      fileVersion(1, 'brain.Event:1'),
+      ...scalars('S', [0, 1, 2]),
+      textEvent('T', 0, 'note'),
+      ...scalars('S', [3]),
+    ]);
+    const loader = load(logdir);
+    await loader.reloadOnce();
+    expect(stepsOf(loader, 'run', 'S')).toEqual([0, 1, 2, 3]);
+    expect(loader.text('run', 'T')?.entries.map((entry) => entry.step)).toEqual([0]);
+  });
+
+  it("B09: one writer's START marker never removes another writer's values", async () => {
+    const logdir = tempLogdir();
+    writeEvents(join(logdir, 'run', 'events.out.tfevents.1.host.1.0'), [
+      fileVersion(),
+      ...scalars('loss', range(0, 11)),
+    ]);
+    writeEvents(join(logdir, 'run', 'events.out.tfevents.2.host.2.0'), [
+      fileVersion(),
+      sessionStart(0),
+      ...scalars('loss', range(0, 11)),
+    ]);
+    const loader = load(logdir);
+    await loader.reloadOnce();
+    expect(loader.scalars('run', 'loss')?.entries).toHaveLength(22);
+    expect(loader.runs()[0].warnings).toEqual([]);
+  });
+
+  it('B09: a START purges only the values of its own file at or after its step', async () => {
+    const logdir = tempLogdir();
+    writeEvents(join(logdir, 'run', 'events.out.tfevents.1.host.1.0'), [
+      fileVersion(),
+      ...scalars('loss', range(0, 11)),
+    ]);
+    writeEvents(join(logdir, 'run', 'events.out.tfevents.2.host.2.0'), [
+      fileVersion(),
+      ...scalars('loss', range(0, 11)),
+      sessionStart(5),
+      ...scalars('loss', range(5, 8)),
+    ]);
+    const loader = load(logdir);
+    await loader.reloadOnce();
+    const points = loader.scalars('run', 'loss')?.entries ?? [];
+    expect(points.map((point) => point.step)).toEqual([...range(0, 11), ...range(0, 5), 5, 6, 7]);
+    expect(loader.runs()[0].warnings).toEqual([expect.stringMatching(/hid 6 values/)]);
+  });
+
+  it('B11: two launches in one directory are separate segments, never one line', async () => {
+    const logdir = tempLogdir();
+    writeEvents(join(logdir, 'run', 'events.out.tfevents.1.host.1.0'), [
+      fileVersion(),
+      ...scalars('loss', range(0, 100), 1000),
+    ]);
+    writeEvents(join(logdir, 'run', 'events.out.tfevents.9.host.1.0'), [
+      fileVersion(),
+      ...scalars('loss', range(0, 100), 9000),
+    ]);
+    writeEvents(join(logdir, 'again', EVENTS_FILE), [
+      fileVersion(),
+      ...scalars('loss', range(0, 100), 1000),
+      ...scalars('loss', range(0, 100), 9000),
+    ]);
+    const loader = load(logdir);
+    await loader.reloadOnce();
+    for (const run of ['run', 'again']) {
+      const points = loader.scalars(run, 'loss')?.entries ?? [];
+      expect(points.map((point) => point.segment)).toEqual([
+        ...Array(100).fill(0),
+        ...Array(100).fill(1),
+      ]);
+    }
+  });
+
+  it('B21: non-finite scalar values survive the reader and strict JSON export', async () => {
+    const logdir = tempLogdir();
+    const values = [0.5, NaN, 0.4, Infinity, -Infinity, 0.3];
+    writeEvents(join(logdir, 'run', EVENTS_FILE), [
+      fileVersion(),
+      ...values.map((value, step) => scalar('v', step, value)),
+    ]);
+    const loader = load(logdir);
+    await loader.reloadOnce();
+    const read = loader.scalars('run', 'v')?.entries.map((point) => point.value);
+    expect(read).toEqual(values.map(Math.fround));
+
+    const exported = JSON.parse(await exportLogdir(logdir, { format: 'json' }));
+    expect(exported.runs.run.scalars.v.map((row: unknown[]) => row[2])).toEqual([
+      Math.fround(0.5),
+      'NaN',
+      Math.fround(0.4),
+      'Infinity',
+      '-Infinity',
+      Math.fround(0.3),
+    ]);
+    const csv = await exportLogdir(logdir, { format: 'csv' });
+    expect(csv.split('\n')[0]).toBe('run,tag,step,wall_time,value');
+    expect(csv.split('\n')[2]).toBe('run,v,1,1001,NaN');
+  });
+
+  it('B25: 100 image steps with a limit of 10 keep first and last, and every listed image reads', async () => {
+    const logdir = tempLogdir();
+    const events = range(0, 100).map((step) => imageEvent('img', step, [Uint8Array.of(step, 1)]));
+    writeEvents(join(logdir, 'run', EVENTS_FILE), [fileVersion(), ...events]);
+    const loader = load(logdir, { capacity: { images: 10 } });
+    await loader.reloadOnce();
+
+    const series = loader.images('run', 'img')!;
+    expect(series.total).toBe(100);
+    expect(series.entries).toHaveLength(10);
+    expect(series.entries[0].step).toBe(0);
+    expect(series.entries[9].step).toBe(99);
+    for (const entry of series.entries) {
+      const bytes = await loader.readImage('run', 'img', entry.step, 0);
+      expect(Array.from(bytes ?? [])).toEqual([entry.step, 1]);
+    }
+  });
+
+  it('B27: image series hold an index of offsets, never the image bytes', async () => {
+    const logdir = tempLogdir();
+    const big = new Uint8Array(256 * 1024).fill(7);
+    writeEvents(join(logdir, 'run', EVENTS_FILE), [
+      fileVersion(),
+      ...range(0, 8).map((step) => imageEvent('img', step, [big])),
+    ]);
+    const loader = load(logdir);
+    await loader.reloadOnce();
+    const listed = JSON.stringify(loader.images('run', 'img'));
+    expect(listed.length).toBeLessThan(2000);
+    expect((await loader.readImage('run', 'img', 7, 0))?.length).toBe(big.length);
+  });
+
+  it('B28: values of a large file are visible before its loading finishes', async () => {
+    const logdir = tempLogdir();
+    const events = scalars('loss', range(0, 4000));
+    writeEvents(join(logdir, 'run', EVENTS_FILE), [fileVersion(), ...events]);
+    const loader = load(logdir, { chunkBytes: 4096 });
+    const done = loader.reloadOnce();
+    const partial: number[] = [];
+    while (loader.loading) {
+      partial.push(loader.scalars('run', 'loss')?.total ?? 0);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await done;
+    expect(partial.some((total) => total > 0 && total < 4000)).toBe(true);
+    expect(loader.scalars('run', 'loss')?.total).toBe(4000);
+  });
+
+  it('B33: a 0-byte file and a header-only file are runs with no data, then data', async () => {
+    const logdir = tempLogdir();
+    const a = join(logdir, 'A', EVENTS_FILE);
+    const b = join(logdir, 'B', EVENTS_FILE);
+    writeEvents(a, []);
+    writeEvents(b, [fileVersion()]);
+    const logger = captureLogger();
+    const loader = load(logdir, { logger });
+    await loader.reloadOnce();
+    await loader.reloadOnce();
+    expect(loader.runs().map((run) => [run.name, run.status, run.warnings])).toEqual([
+      ['A', 'no-data', []],
+      ['B', 'no-data', []],
+    ]);
+
+    writeEvents(a, [fileVersion(), ...scalars('loss', [0])], true);
+    writeEvents(b, scalars('loss', [0]), true);
+    await loader.reloadOnce();
+    expect(loader.runs().map((run) => run.status)).toEqual(['ok', 'ok']);
+    expect(logger.lines.warn).toEqual([]);
+  });
+
+  it('B02: data loss is reported once, the file is not retried, the next file is read', async () => {
+    const logdir = tempLogdir();
+    const first = join(logdir, 'run', 'events.out.tfevents.1.host.1.0');
+    const [a, b, c] = scalars('loss', [0, 1, 2]).map(record);
+    const bad = Buffer.from(b);
+    bad[bad.length - 6] ^= 1;
+    writeEvents(first, [fileVersion()]);
+    appendFileSync(first, Buffer.concat([a, bad, c]));
+    const logger = captureLogger();
+    const loader = load(logdir, { logger });
+    await loader.reloadOnce();
+    await loader.reloadOnce();
+    expect(stepsOf(loader, 'run', 'loss')).toEqual([0]);
+
+    writeEvents(join(logdir, 'run', 'events.out.tfevents.2.host.1.0'), [
+      fileVersion(),
+      ...scalars('loss', [3, 4]),
+    ]);
+    await loader.reloadOnce();
+    expect(stepsOf(loader, 'run', 'loss')).toEqual([0, 3, 4]);
+    const warnings = loader.runs()[0].warnings;
+    expect(warnings).toEqual([expect.stringMatching(/data loss in .*1\.host\.1\.0 at offset \d+/)]);
+    expect(logger.lines.warn).toHaveLength(1);
+  });
+
+  it('skips a value that does not fit its plugin with one warning per tag', async () => {
+    const logdir = tempLogdir();
+    const badScalar = scalar('loss', 1, 0);
+    badScalar.summary!.value![0].tensor = { dtype: 7, tensorShape: {}, stringVal: [] };
+    writeEvents(join(logdir, 'run', EVENTS_FILE), [
+      fileVersion(),
+      scalar('loss', 0, 1),
+      badScalar,
+      badScalar,
+      scalar('loss', 2, 3),
+    ]);
+    const loader = load(logdir);
+    await loader.reloadOnce();
+    expect(stepsOf(loader, 'run', 'loss')).toEqual([0, 2]);
+    expect(loader.runs()[0].warnings).toEqual([
+      expect.stringMatching(/skipped values of tag "loss" .*invalid scalar: got a string tensor/),
+    ]);
+  });
+
+  it('drops the values of an event file that was deleted', async () => {
+    const logdir = tempLogdir();
+    const gone = join(logdir, 'run', 'events.out.tfevents.1.host.1.0');
+    writeEvents(gone, [fileVersion(), ...scalars('loss', [0, 1])]);
+    writeEvents(join(logdir, 'run', 'events.out.tfevents.2.host.1.0'), scalars('loss', [5]));
+    const loader = load(logdir);
+    await loader.reloadOnce();
+    rmSync(gone);
+    await loader.reloadOnce();
+    expect(stepsOf(loader, 'run', 'loss')).toEqual([5]);
+  });
+});
