@@ -8,7 +8,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { Task } from '@lit/task';
-import { api } from '../api.js';
 import type { LoadedTensor, ScalarPoint, TensorSeries } from '../api-types.js';
 import { renderTask, statusStyles } from '../components/status.js';
 import { runColor } from '../lib/run-colors.js';
@@ -18,7 +17,9 @@ import { channelHealth, mapStats, type MapStats } from './channel-stats.js';
 import type { ColorScale } from './color-scale.js';
 import { seriesSteps, tensorAt } from './data.js';
 import { formatCompact, formatPercent } from './float-format.js';
+import { loadAcrossWorkers } from './job-data.js';
 import { scaleOfMaps } from './layer-scales.js';
+import { zoomFor } from './map-grid-layout.js';
 import type { ActivationLayer } from './logged-tags.js';
 import { activationLayout, channelAcrossItems, itemMap } from './tensor-maps.js';
 import './lb-color-legend.js';
@@ -88,8 +89,8 @@ export class LbChannelDetail extends LitElement {
   @property({ attribute: false }) probes: LoadedTensor | null = null;
   @property({ attribute: false }) probeLabels: readonly number[] = [];
   @property({ attribute: false }) predictions: readonly number[] = [];
-  /** Every run of the job this run belongs to (workers, then global); empty outside a job. */
-  @property({ attribute: false }) jobRuns: readonly string[] = [];
+  /** The worker runs of the job this run belongs to; empty outside a job. */
+  @property({ attribute: false }) workers: readonly string[] = [];
 
   private history = new Task(this, {
     task: ([series, channel], { signal }) => loadHistory(series, channel, signal),
@@ -105,9 +106,12 @@ export class LbChannelDetail extends LitElement {
     args: () => [this.topSeries, this.tensor?.step, this.channel] as const,
   });
 
-  private workers = new Task(this, {
-    task: ([runs, tag, step], { signal }) => loadWorkerTensors(runs, tag, step, signal),
-    args: () => [this.jobRuns, this.layer?.tag ?? '', this.tensor?.step ?? null] as const,
+  private onWorkers = new Task(this, {
+    task: async ([runs, tag, step], { signal }) => {
+      const tensors = await loadAcrossWorkers(runs, tag, step, signal);
+      return runs.flatMap((run, i) => (tensors[i] ? [{ run, tensor: tensors[i] }] : []));
+    },
+    args: () => [this.workers, this.layer?.tag ?? '', this.tensor?.step ?? null] as const,
   });
 
   override render() {
@@ -135,7 +139,7 @@ export class LbChannelDetail extends LitElement {
       </section>
       <section>${this.renderHistory()}</section>
       <section>${this.renderTop()}</section>
-      ${this.jobRuns.length > 1 ? html`<section>${this.renderWorkers(layout.units)}</section>` : nothing}`;
+      ${this.workers.length > 1 ? html`<section>${this.renderWorkers(layout.units)}</section>` : nothing}`;
   }
 
   private renderStats(probe: MapStats, all: MapStats) {
@@ -202,7 +206,7 @@ export class LbChannelDetail extends LitElement {
   }
 
   private renderWorkers(units: boolean) {
-    return renderTask(this.workers, 'this channel on every worker', (tensors) => {
+    return renderTask(this.onWorkers, 'this channel on every worker', (tensors) => {
       const maps = tensors.map(({ tensor }) => {
         const layout = activationLayout(tensor.shape);
         const ok = this.channel < layout.channels && this.probe < layout.items;
@@ -218,7 +222,7 @@ export class LbChannelDetail extends LitElement {
           ${tensors.map(
             ({ run }, i) =>
               html`<figure data-run=${run}>
-                ${maps[i].length ? html`<lb-map-grid .maps=${maps[i]} .scales=${scale} .zoom=${units ? 12 : 3} .gap=${0}></lb-map-grid>` : 'not logged'}
+                ${maps[i].length ? html`<lb-map-grid .maps=${maps[i]} .scales=${scale} .zoom=${units ? 12 : zoomFor(maps[i][0].height, maps[i][0].width, 64)} .gap=${0}></lb-map-grid>` : 'not logged'}
                 <figcaption>${run}</figcaption>
               </figure>`,
           )}
@@ -263,24 +267,6 @@ function topProbes(tensor: LoadedTensor, channel: number): number[] {
   const [channels, k] = tensor.shape;
   if (channel >= channels) return [];
   return Array.from(tensor.values.subarray(channel * k, channel * k + k), Math.round);
-}
-
-/** The layer's activation on every run of the job at the step each shows for `step`. */
-async function loadWorkerTensors(
-  runs: readonly string[],
-  tag: string,
-  step: number | null,
-  signal: AbortSignal,
-) {
-  if (runs.length < 2 || step === null) return [];
-  const loaded = await Promise.all(
-    runs.map(async (run) => {
-      const series = await api.tensors(run, tag, signal).catch(() => null);
-      const at = series && shownStep(seriesSteps(series), step);
-      return series && at !== null ? { run, tensor: await tensorAt(series, at, signal) } : null;
-    }),
-  );
-  return loaded.filter((x): x is { run: string; tensor: LoadedTensor } => x !== null);
 }
 
 declare global {

@@ -7,6 +7,7 @@ import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { LoadedTensor } from '../api-types.js';
 import type { ColorScale } from './color-scale.js';
+import { zoomFor } from './map-grid-layout.js';
 import { mapRange } from './paint-map.js';
 import { activationLayout, itemMap, templateLayout, type MapRef } from './tensor-maps.js';
 import './lb-map-grid.js';
@@ -68,7 +69,12 @@ export class LbProbeStrip extends LitElement {
       title="probe ${probe}"
       @click=${() => this.dispatchEvent(new CustomEvent('lb-probe-pick', { detail: probe }))}
     >
-      <lb-map-grid .maps=${[map]} .scales=${scale} .zoom=${2} label="probe ${probe}"></lb-map-grid>
+      <lb-map-grid
+        .maps=${[map]}
+        .scales=${scale}
+        .zoom=${zoomFor(map.height, map.width, 40)}
+        label="probe ${probe}"
+      ></lb-map-grid>
       <span class=${wrong ? 'wrong' : ''}>
         ${label >= 0 ? `true ${label}` : 'true ?'} ·
         ${predicted >= 0 ? `pred ${predicted}` : 'pred ?'}

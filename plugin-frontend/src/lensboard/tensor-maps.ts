@@ -35,6 +35,8 @@ export interface ItemLayout {
   width: number;
   channels: number;
   units: boolean;
+  /** Each map contiguous (`[item, channel, h, w]`) rather than interleaved, channels last. */
+  channelsFirst: boolean;
 }
 
 export function mapValue(map: MapRef, y: number, x: number): number {
@@ -64,33 +66,33 @@ export function checkTensor(tensor: Tensor, name: string): void {
 export function activationLayout(shape: readonly number[]): ItemLayout {
   if (shape.length < 2) throw new Error(`activation shape: got [${shape}], want [probes, ...]`);
   const items = shape[0];
-  if (shape.length === 2) return { items, height: 1, width: 1, channels: shape[1], units: true };
+  if (shape.length === 2) {
+    return { items, height: 1, width: 1, channels: shape[1], units: true, channelsFirst: false };
+  }
   const channels = shape[shape.length - 1];
   const width = shape[shape.length - 2];
   const height = elementCount(shape.slice(1, -2));
-  return { items, height, width, channels, units: false };
+  return { items, height, width, channels, units: false, channelsFirst: false };
 }
 
 /**
- * A class template `[units, ...input]` as one or more maps per unit: an image
- * input `[u, h, w, c]` gives c maps per unit; a flat input `[u, n]` is drawn as
- * a square when n is a perfect square (a flattened image) and as a strip
- * otherwise.
+ * A class template as the tfjs adapter writes it: `[units, c, h, w]` for an
+ * image input of c > 1 channels (channels first, one picture per channel),
+ * `[units, h, w]` for one channel, `[units, n]` for a flat input, drawn as a
+ * square when n is a perfect square (a flattened image) and a strip otherwise.
  */
 export function templateLayout(shape: readonly number[]): ItemLayout {
-  if (shape.length >= 4) return { ...activationLayout(shape), units: false };
-  if (shape.length === 3)
-    return { items: shape[0], height: shape[1], width: shape[2], channels: 1, units: false };
+  const items = shape[0];
+  const flat = { items, channels: 1, units: false, channelsFirst: true };
+  if (shape.length >= 4) {
+    const height = elementCount(shape.slice(2, -1));
+    return { ...flat, channels: shape[1], height, width: shape[shape.length - 1] };
+  }
+  if (shape.length === 3) return { ...flat, height: shape[1], width: shape[2] };
   if (shape.length !== 2) throw new Error(`template shape: got [${shape}], want [units, ...input]`);
   const side = Math.round(Math.sqrt(shape[1]));
   const square = side * side === shape[1];
-  return {
-    items: shape[0],
-    height: square ? side : 1,
-    width: square ? side : shape[1],
-    channels: 1,
-    units: false,
-  };
+  return { ...flat, height: square ? side : 1, width: square ? side : shape[1] };
 }
 
 /** The map of `channel` for `item` (a probe or a unit) in a tensor of `layout`. */
@@ -103,6 +105,10 @@ export function itemMap(
   const { height, width, channels } = layout;
   checkIndex('item', item, layout.items);
   checkIndex('channel', channel, channels);
+  if (layout.channelsFirst) {
+    const offset = (item * channels + channel) * height * width;
+    return { values, offset, height, width, rowStep: width, colStep: 1 };
+  }
   return {
     values,
     offset: item * height * width * channels + channel,
@@ -154,8 +160,10 @@ export function kernelMaps(kernel: Tensor): MapRef[] {
 }
 
 /**
- * The weights into unit `unit` of a dense kernel `[in, out]`, shaped like the
- * layer's input when `inputShape` (without the batch axis) has `in` elements.
+ * The weights into unit `unit` of a dense kernel `[in, out]`, one map per
+ * input channel when `inputShape` (the layer's input before flattening,
+ * channels last, e.g. `[h, w, c]`) has `in` elements; a square or a strip
+ * otherwise.
  */
 export function incomingWeights(
   kernel: Tensor,
@@ -166,10 +174,10 @@ export function incomingWeights(
     throw new Error(`dense kernel shape: got [${kernel.shape}], want [in, out]`);
   const [inputs, outputs] = kernel.shape;
   checkIndex('unit', unit, outputs);
-  const layout =
-    inputShape && elementCount(inputShape) === inputs
-      ? templateLayout([1, ...inputShape])
-      : templateLayout([1, inputs]);
+  const image = inputShape && inputShape.length >= 2 && elementCount(inputShape) === inputs;
+  const layout = image
+    ? activationLayout([1, ...inputShape, ...(inputShape.length === 2 ? [1] : [])])
+    : templateLayout([1, inputs]);
   return Array.from({ length: layout.channels }, (_, c) => ({
     values: kernel.values,
     offset: c * outputs + unit,

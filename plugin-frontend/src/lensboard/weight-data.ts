@@ -31,7 +31,8 @@ export interface WeightFrame {
 export async function loadWeightCatalog(run: string, signal: AbortSignal): Promise<WeightCatalog> {
   const tags = await api.tags(run, signal);
   const templates = templateTags(tags);
-  const kernels = weightTags(tags).filter((w) => w.weight === 'kernel');
+  // tfjs makes variable names unique per process: a second model's kernel is `kernel_1`.
+  const kernels = weightTags(tags).filter((w) => /^kernel(_\d+)?$/.test(w.weight));
   const wanted = [...templates, ...kernels].map((t) => t.tag);
   const loaded = await Promise.all(wanted.map((tag) => api.tensors(run, tag, signal)));
   return {

@@ -18,14 +18,14 @@ import {
   type ActivationFrame,
 } from '../lensboard/activation-data.js';
 import { deadChannels } from '../lensboard/channel-stats.js';
-import { jobOf, jobRuns, shownRun } from '../lensboard/job-runs.js';
+import { jobOf, shownRun } from '../lensboard/job-runs.js';
 import {
   SCALE_MODES,
   layerScales,
   type LayerScales,
   type ScaleMode,
 } from '../lensboard/layer-scales.js';
-import type { GridHit } from '../lensboard/map-grid-layout.js';
+import { zoomFor, type GridHit } from '../lensboard/map-grid-layout.js';
 import type { ActivationLayer } from '../lensboard/logged-tags.js';
 import { activationLayout, itemMaps, type MapRef } from '../lensboard/tensor-maps.js';
 import '../lensboard/lb-channel-detail.js';
@@ -187,7 +187,7 @@ export class LbActivationsView extends ViewElement {
         <lb-map-grid
           .maps=${maps}
           .scales=${this.scaleMode === 'channel' ? scales.perMap : scales.layer}
-          .zoom=${layout.units ? 10 : 3}
+          .zoom=${layout.units ? 10 : zoomFor(layout.height, layout.width, 40)}
           .gap=${layout.units ? 0 : 1}
           .selected=${selected}
           label="${layer.layer}: ${layout.channels} ${noun}"
@@ -224,7 +224,7 @@ export class LbActivationsView extends ViewElement {
       .probes=${frame.probes}
       .probeLabels=${catalog.probeLabels}
       .predictions=${frame.predictions}
-      .jobRuns=${jobRuns(jobOf(catalog.run, this.jobs))}
+      .workers=${jobOf(catalog.run, this.jobs)?.workers ?? []}
       @lb-probe-pick=${(e: CustomEvent<number>) => this.select({ probe: e.detail })}
     ></lb-channel-detail>`;
   }

@@ -14,7 +14,7 @@ import { shownStep } from '../lib/steps.js';
 import { symmetricScale, type ColorScale } from '../lensboard/color-scale.js';
 import { jobOf, runLabel, shownRun } from '../lensboard/job-runs.js';
 import type { NamedTensorTag } from '../lensboard/logged-tags.js';
-import type { GridHit } from '../lensboard/map-grid-layout.js';
+import { zoomFor, type GridHit } from '../lensboard/map-grid-layout.js';
 import { mapRange } from '../lensboard/paint-map.js';
 import { mergeRanges } from '../lensboard/color-scale.js';
 import {
@@ -40,8 +40,11 @@ import { ViewElement } from './view-base.js';
 interface WeightPanel {
   maps: MapRef[];
   columns: number | undefined;
-  /** The maps shown enlarged for the clicked tile, and their names. */
-  detail(index: number): { maps: MapRef[]; names: string[]; title: string };
+  /** Units (classes, filters) drawn, and the unit a tile belongs to: the state names units. */
+  units: number;
+  unitOf(tile: number): number;
+  /** The maps shown enlarged for a unit, and their names. */
+  detail(unit: number): { maps: MapRef[]; names: string[]; title: string };
 }
 
 @customElement('lb-weights-view')
@@ -149,7 +152,7 @@ export class LbWeightsView extends ViewElement {
   }
 
   private renderFrame(catalog: WeightCatalog, frame: WeightFrame) {
-    const inputShapes = new Map(catalog.templates.map((t) => [t.layer, t.shape.slice(1)]));
+    const inputShapes = new Map(catalog.templates.map((t) => [t.layer, channelsLast(t.shape)]));
     const what = frame.averagedOver ? 'difference from the workers\u2019 average' : '';
     return html`${catalog.templates.map((t) =>
       this.renderPanel(
@@ -192,7 +195,7 @@ export class LbWeightsView extends ViewElement {
           .scales=${scale}
           .columns=${panel.columns}
           .selected=${selected}
-          .zoom=${panel.maps[0].height * panel.maps[0].width <= 16 ? 8 : 3}
+          .zoom=${zoomFor(panel.maps[0].height, panel.maps[0].width, 48)}
           label=${title}
           @lb-tile-click=${(e: CustomEvent<GridHit>) =>
             this.select({ tag: named.tag, layer: named.layer, channel: e.detail.index })}
@@ -216,6 +219,12 @@ export class LbWeightsView extends ViewElement {
 }
 
 const NO_WORKERS: readonly string[] = [];
+
+/** A dense layer's input shape before flattening, from its template `[units, c, h, w]` or `[units, h, w]`. */
+function channelsLast(templateShape: readonly number[]): number[] {
+  const [, ...perUnit] = templateShape;
+  return perUnit.length === 3 ? [perUnit[1], perUnit[2], perUnit[0]] : perUnit;
+}
 
 /** One tile row per class: its input channels side by side (one tile for a grey or flat input). */
 function templatePanel(tensor: LoadedTensor): WeightPanel {

@@ -24,6 +24,7 @@ import {
 import { jobOf, runLabel, shownRun } from '../lensboard/job-runs.js';
 import { scaleOfMaps } from '../lensboard/layer-scales.js';
 import { STEP_PARTS, type WorkerStepTime } from '../lensboard/lb-step-time-bars.js';
+import { zoomFor } from '../lensboard/map-grid-layout.js';
 import { mapRange } from '../lensboard/paint-map.js';
 import {
   activationLayout,
@@ -224,7 +225,7 @@ export class LbWorkersView extends ViewElement {
                   ? html`<lb-map-grid
                       .maps=${maps[i]}
                       .scales=${scale}
-                      .zoom=${compared.kind === 'template' ? 2 : 4}
+                      .zoom=${zoomFor(maps[i][0].height, maps[i][0].width, compared.kind === 'template' ? 40 : 96)}
                     ></lb-map-grid>`
                   : 'not logged'
               }
