@@ -185,8 +185,8 @@ export class LbWeightsView extends ViewElement {
     const panel = layout(tensor);
     const scale = symmetricScale(mergeRanges(panel.maps.map(mapRange)));
     const selected = this.state.tag === named.tag ? this.state.channel : null;
-    const detail =
-      selected !== null && selected < panel.maps.length ? panel.detail(selected) : null;
+    const detail = selected !== null && selected < panel.units ? panel.detail(selected) : null;
+    const tile = detail ? panel.maps.indexOf(detail.maps[0]) : null;
     return html`<section data-tag=${named.tag}>
       <h3>${title} <small>[${tensor.shape.join(', ')}] at step ${tensor.step} ${what}</small></h3>
       <div class="row">
@@ -194,11 +194,15 @@ export class LbWeightsView extends ViewElement {
           .maps=${panel.maps}
           .scales=${scale}
           .columns=${panel.columns}
-          .selected=${selected}
+          .selected=${tile}
           .zoom=${zoomFor(panel.maps[0].height, panel.maps[0].width, 48)}
           label=${title}
           @lb-tile-click=${(e: CustomEvent<GridHit>) =>
-            this.select({ tag: named.tag, layer: named.layer, channel: e.detail.index })}
+            this.select({
+              tag: named.tag,
+              layer: named.layer,
+              channel: panel.unitOf(e.detail.index),
+            })}
         ></lb-map-grid>
         <lb-color-legend .scale=${scale} label="symmetric"></lb-color-legend>
         ${detail ? this.renderDetail(detail, scale) : nothing}
@@ -236,10 +240,9 @@ function templatePanel(tensor: LoadedTensor): WeightPanel {
   return {
     maps: perUnit.flat(),
     columns: layout.channels > 1 ? layout.channels : undefined,
-    detail: (index) => {
-      const unit = Math.floor(index / layout.channels);
-      return { maps: perUnit[unit], names, title: `Class ${unit}` };
-    },
+    units: layout.items,
+    unitOf: (tile) => Math.floor(tile / layout.channels),
+    detail: (unit) => ({ maps: perUnit[unit], names, title: `Class ${unit}` }),
   };
 }
 
@@ -252,8 +255,9 @@ function kernelPanel(tensor: LoadedTensor, inputShape: number[] | undefined): We
     return {
       maps,
       columns: outputs,
-      detail: (index) => {
-        const filter = index % outputs;
+      units: outputs,
+      unitOf: (tile) => tile % outputs,
+      detail: (filter) => {
         const column = Array.from({ length: inputs }, (_, i) => maps[i * outputs + filter]);
         return { maps: column, names, title: `Filter ${filter}` };
       },
@@ -264,6 +268,8 @@ function kernelPanel(tensor: LoadedTensor, inputShape: number[] | undefined): We
   return {
     maps: incoming.map((maps) => maps[0]),
     columns: undefined,
+    units,
+    unitOf: (tile) => tile,
     detail: (unit) => ({ maps: incoming[unit], names: [], title: `Weights into unit ${unit}` }),
   };
 }
