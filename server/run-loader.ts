@@ -39,6 +39,7 @@ import {
   type Datum,
 } from './data-compat.js';
 import { EventFileLoader, readBytesAt } from './event-file-loader.js';
+import { scanScalarEvent, type ScannedScalars } from './scalar-scan.js';
 import { decodeTensor } from './values.js';
 import type {
   Entry,
@@ -142,8 +143,17 @@ export class RunLoader {
   private newestStep: number | null = null;
   private newestWallTime: number | null = null;
   private readonly problems: string[] = [];
-  /** Changes since the last `takeChanges`, keyed by tag ('' for the run itself). */
-  private changes = new Map<string, LogdirChange>();
+  /** Tags changed since the last `takeChanges`; the change objects are built there. */
+  private changedTags = new Set<TagSeries>();
+  private runChanged = false;
+  /** Scratch space of the scalar fast path, reused for every record. */
+  private readonly scanned: ScannedScalars = {
+    wallTime: 0,
+    step: 0,
+    tagStarts: [],
+    tagEnds: [],
+    values: [],
+  };
 
   constructor(
     readonly name: string,
@@ -193,6 +203,7 @@ export class RunLoader {
   }
 
   private handleRecord(file: FileTail, record: FramedRecord): void {
+    if (scanScalarEvent(record.payload, this.scanned) && this.addScanned(file, record)) return;
     let event: Event;
     try {
       event = decodeEvent(record.payload);
@@ -201,6 +212,37 @@ export class RunLoader {
       return;
     }
     this.handleEvent(file, event, record);
+  }
+
+  /**
+   * Adds a scanned scalar event whose tags are all known scalar tags; false
+   * (having changed nothing) when a tag is new or of another kind, so the
+   * full decoder handles metadata and kinds in one place.
+   */
+  private addScanned(file: FileTail, record: FramedRecord): boolean {
+    const { step, wallTime, tagStarts, tagEnds, values } = this.scanned;
+    const tags = tagStarts.map((start, i) => textAt(record.payload, start, tagEnds[i]));
+    const series = tags.map((tag) => this.series.get(tag));
+    if (series.some((one) => one?.kind !== 'scalars')) return false;
+
+    this.firstEventTime ??= wallTime;
+    const v1 = file.version === null || file.version < 2;
+    if (this.options.purgeOrphanedData && v1 && step < file.lastSummaryStep) {
+      this.purge(file, step, tags);
+    }
+    series.forEach((one, i) => {
+      const entry = { step, wallTime, segment: one!.segmentOf(file, step), value: values[i] };
+      one!.reservoir.offer({ entry, step, file, recordOffset: 0, recordLength: 0, blobs: [] });
+      this.noteTagChange(one!);
+    });
+    this.noteSummary(file, step, wallTime);
+    return true;
+  }
+
+  private noteSummary(file: FileTail, step: number, wallTime: number): void {
+    file.lastSummaryStep = step;
+    this.newestStep = step;
+    this.newestWallTime = wallTime;
   }
 
   private handleEvent(file: FileTail, event: Event, record: FramedRecord): void {
@@ -220,11 +262,7 @@ export class RunLoader {
       const migrated = migrateValue(value);
       if (migrated) this.addValue(file, step, wallTime, migrated, record);
     }
-    if (isSummary) {
-      file.lastSummaryStep = step;
-      this.newestStep = step;
-      this.newestWallTime = wallTime;
-    }
+    if (isSummary) this.noteSummary(file, step, wallTime);
   }
 
   private maybePurge(
@@ -403,21 +441,25 @@ export class RunLoader {
 
   /** Changes since the previous call. */
   takeChanges(): LogdirChange[] {
-    const changes = [...this.changes.values()];
-    this.changes = new Map();
+    const changes: LogdirChange[] = this.runChanged ? [{ run: this.name }] : [];
+    for (const series of this.changedTags) {
+      const items = series.reservoir.items;
+      const lastStep = items.length > 0 ? items[items.length - 1].step : undefined;
+      changes.push({ run: this.name, tag: series.tag, kind: series.kind, lastStep });
+    }
+    this.changedTags = new Set();
+    this.runChanged = false;
     return changes;
   }
 
   // ---- diagnostics ----
 
   private noteTagChange(series: TagSeries): void {
-    const items = series.reservoir.items;
-    const lastStep = items.length > 0 ? items[items.length - 1].step : undefined;
-    this.changes.set(series.tag, { run: this.name, tag: series.tag, kind: series.kind, lastStep });
+    this.changedTags.add(series);
   }
 
   private noteRunChange(): void {
-    this.changes.set('', { run: this.name });
+    this.runChanged = true;
   }
 
   private warn(message: string): void {
@@ -434,6 +476,14 @@ export class RunLoader {
   }
 }
 
+const utf8 = new TextDecoder();
+
+/** UTF-8 text of `bytes[start, end)`; Buffer's own decoder is the fast one. */
+function textAt(bytes: Uint8Array, start: number, end: number): string {
+  if (Buffer.isBuffer(bytes)) return bytes.toString('utf8', start, end);
+  return utf8.decode(bytes.subarray(start, end));
+}
+
 function tagOf(value: SummaryValue): string {
   return value.tag || value.nodeName || '';
 }
@@ -445,18 +495,19 @@ function parseFileVersion(text: string): number {
 }
 
 function entryOf(datum: Datum, step: number, wallTime: number, segment: number): AnyEntry {
-  const base = { step, wallTime, segment };
   switch (datum.kind) {
     case 'scalars':
-      return { ...base, value: datum.value };
-    case 'images':
-      return { ...base, width: datum.width, height: datum.height, count: datum.blobs.length };
+      return { step, wallTime, segment, value: datum.value };
+    case 'images': {
+      const { width, height } = datum;
+      return { step, wallTime, segment, width, height, count: datum.blobs.length };
+    }
     case 'histograms':
-      return { ...base, buckets: datum.buckets };
+      return { step, wallTime, segment, buckets: datum.buckets };
     case 'text':
-      return { ...base, shape: datum.shape, values: datum.values };
+      return { step, wallTime, segment, shape: datum.shape, values: datum.values };
     default:
-      return { ...base, dtype: datum.dtype, shape: datum.shape };
+      return { step, wallTime, segment, dtype: datum.dtype, shape: datum.shape };
   }
 }
 
