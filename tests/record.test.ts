@@ -3,6 +3,7 @@
  * first record of a file TensorBoard's own writer produced.
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { crc32c, maskedCrc32c } from '../writer/crc32c.js';
 import {
@@ -42,6 +43,19 @@ const TENSORBOARD_PAYLOAD = TENSORBOARD_RECORD.subarray(12, 84);
 describe('CRC32C', () => {
   it('gives the Castagnoli check value 0xe3069283 for "123456789"', () => {
     expect(crc32c(ascii('123456789'))).toBe(0xe3069283);
+  });
+
+  it('agrees with the crc-32 package for every length and alignment around the word loop', () => {
+    const reference = createRequire(import.meta.url)('crc-32/crc32c') as {
+      buf(data: Uint8Array): number;
+    };
+    const bytes = Uint8Array.from({ length: 300 }, (_, i) => (i * 7919 + 13) & 0xff);
+    for (let offset = 0; offset < 5; offset++) {
+      for (let length = 0; length + offset <= bytes.length; length += 7) {
+        const data = bytes.subarray(offset, offset + length);
+        expect(crc32c(data)).toBe(reference.buf(data) >>> 0);
+      }
+    }
   });
 
   it('masks by rotating right 15 bits and adding 0xa282ead8', () => {

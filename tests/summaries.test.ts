@@ -4,7 +4,7 @@
  * input it matches, field by field, what TensorBoard's own writer put in the
  * fixture files.
  */
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   DataClass,
   DataType,
+  decodeEvent,
   decodeTensorMetadata,
   EventType,
   LENSBOARD_PLUGIN_NAME,
@@ -21,6 +22,7 @@ import {
   type SummaryValue,
 } from '../proto/index.js';
 import { SummaryWriter } from '../writer/index.js';
+import { readRecord } from '../writer/record.js';
 import {
   doublesOf,
   floatsOf,
@@ -67,6 +69,18 @@ function fixtureValue(name: string, run: string, tag: string, index = 0): Summar
     .flatMap((event) => event.summary?.value ?? [])
     .filter((value) => value.tag === tag);
   return values[index];
+}
+
+function rawPayloads(file: string): Uint8Array[] {
+  const bytes = readFileSync(file);
+  const payloads: Uint8Array[] = [];
+  for (let at = 0; at < bytes.length;) {
+    const result = readRecord(bytes, at, file);
+    if (result.kind !== 'record') throw new Error(`${file} is cut at ${at}`);
+    payloads.push(result.record.payload);
+    at = result.record.next;
+  }
+  return payloads;
 }
 
 const tensorBytes = (value: SummaryValue) =>
@@ -123,6 +137,22 @@ describe('scalar', () => {
     });
     expect(second.value.metadata).toBeNull();
     expect(other.value.metadata?.pluginData?.pluginName).toBe('scalars');
+  });
+
+  it('lays out scalar events byte for byte as the generic protobuf encoder does', async () => {
+    const writer = newWriter();
+    const steps = [0, 1, 127, 128, 16_383, 16_384, 2 ** 31, 2 ** 35 + 3, Number.MAX_SAFE_INTEGER];
+    const tags = ['loss', 'métrique/准确率', 'emoji/🔥', 'x'.repeat(200)];
+    steps.forEach((step, i) => writer.scalar(tags[i % tags.length], i - 0.25, step, 1234.5 + i));
+    await writer.flush();
+    const payloads = rawPayloads(writer.filePath).slice(1);
+    expect(payloads).toHaveLength(steps.length);
+    for (const payload of payloads) {
+      expect(Buffer.from(EventType.encode(decodeEvent(payload)).finish())).toEqual(
+        Buffer.from(payload),
+      );
+    }
+    expect(readSummaries(writer.filePath).map(stepOf)).toEqual(steps);
   });
 
   it("writes the same bytes as TensorBoard's writer for the same scalar", async () => {

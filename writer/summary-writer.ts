@@ -20,7 +20,8 @@ import type { DescribedOptions, SummaryPart } from './summaries/common.js';
 import { histogramSummary, type HistogramOptions } from './summaries/histogram.js';
 import { imageSummary, type ImageInput, type ImageOptions } from './summaries/image.js';
 import { lengthOf, toFloat32, toNumbers } from './summaries/numeric.js';
-import { scalarSummary } from './summaries/scalar.js';
+import { checkScalarValue, SCALAR_METADATA, scalarValueBytes } from './summaries/scalar.js';
+import { encodeSummaryEvent } from './event-encoding.js';
 import {
   checkTensorShape,
   completeMetadata,
@@ -56,7 +57,12 @@ export class SummaryWriter {
   }
 
   scalar(tag: string, value: number, step: number, wallTime?: number): void {
-    this.emit(tag, step, wallTime, () => scalarSummary(value));
+    checkTag(tag);
+    checkStep(step);
+    const time = checkWallTime(wallTime);
+    checkScalarValue(value);
+    const metadata = this.metadataToWrite(tag, SCALAR_METADATA);
+    this.file.writePayload(encodeSummaryEvent(time, step, scalarValueBytes(tag, value, metadata)));
   }
 
   image(

@@ -2,25 +2,55 @@
  * The scalar summary: TensorBoard's `scalars` plugin form, a rank-0 FLOAT
  * tensor. Any number is accepted, NaN and infinities included: a diverging
  * loss is exactly what a user needs to see, never a reason to throw.
+ *
+ * Scalars are the most frequent event, so their `Summary.Value` is laid out
+ * directly as bytes: tag (1), tensor (8), metadata (9) when it is written.
  */
-import { DataClass, DataType, type SummaryMetadata } from '../../proto/index.js';
+import { DataClass, SummaryMetadataType, type SummaryMetadata } from '../../proto/index.js';
 import { describe } from '../arguments.js';
-import type { SummaryPart } from './common.js';
+import { tagFieldOf, varintSize, writeVarint } from '../event-encoding.js';
 
 /** Shared by every scalar value, so the writer can tell "unchanged" by identity. */
 export const SCALAR_METADATA: SummaryMetadata = Object.freeze({
-  pluginData: { pluginName: 'scalars' },
+  pluginData: Object.freeze({ pluginName: 'scalars' }),
   dataClass: DataClass.SCALAR,
 });
 
-const SCALAR_SHAPE = Object.freeze({});
+/**
+ * The tensor field up to its value: tensor (8) of 10 bytes holding dtype (1)
+ * = DT_FLOAT, an empty tensor_shape (2), and a packed float_val (5) of 4
+ * bytes. The little-endian float32 follows.
+ */
+const TENSOR_PREFIX = Uint8Array.of(0x42, 0x0a, 0x08, 0x01, 0x12, 0x00, 0x2a, 0x04);
+const METADATA_KEY = 0x4a; // field 9, length-delimited
 
-export function scalarSummary(value: unknown): SummaryPart {
+export function checkScalarValue(value: unknown): number {
   if (typeof value !== 'number') {
     throw new TypeError(`invalid scalar value: ${describe(value)} (want a number)`);
   }
-  return {
-    tensor: { dtype: DataType.FLOAT, tensorShape: SCALAR_SHAPE, floatVal: [value] },
-    metadata: SCALAR_METADATA,
-  };
+  return value;
+}
+
+/** The encoded `Summary.Value`; `metadata` only when it is to be written with this value. */
+export function scalarValueBytes(
+  tag: string,
+  value: number,
+  metadata: SummaryMetadata | undefined,
+): Uint8Array {
+  const tagField = tagFieldOf(tag);
+  const metadataBytes = metadata && SummaryMetadataType.encode(metadata).finish();
+  const metadataSize = metadataBytes
+    ? 1 + varintSize(metadataBytes.length) + metadataBytes.length
+    : 0;
+  const out = new Uint8Array(tagField.length + TENSOR_PREFIX.length + 4 + metadataSize);
+  out.set(tagField, 0);
+  out.set(TENSOR_PREFIX, tagField.length);
+  let at = tagField.length + TENSOR_PREFIX.length;
+  new DataView(out.buffer).setFloat32(at, value, true);
+  at += 4;
+  if (metadataBytes) {
+    out[at++] = METADATA_KEY;
+    out.set(metadataBytes, writeVarint(out, at, metadataBytes.length));
+  }
+  return out;
 }
