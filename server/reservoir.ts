@@ -52,6 +52,8 @@ export class Reservoir<T extends { step: number }> {
     const slot = Math.floor(this.random() * this.seen);
     if (slot < this.capacity - 1) {
       // Evicts one of kept[1..], never the first item.
+      // TODO(load-speed): splice is O(capacity); with 1000 scalars per tag it
+      // dominates long loads. A ring of slots plus a sort on read would not.
       this.kept.splice(slot + 1, 1);
       this.kept.push(item);
     } else {
