@@ -42,10 +42,14 @@ function buildTables(): Int32Array {
 
 /** The plain CRC32C of `data`, as an unsigned 32-bit integer. */
 export function crc32c(data: Uint8Array): number {
+  return crc32cOfRange(data, 0, data.length);
+}
+
+/** The plain CRC32C of `data[start..end)`, without making a view of it. */
+export function crc32cOfRange(data: Uint8Array, start: number, end: number): number {
   let crc = -1;
-  let at = 0;
-  const end = data.length;
-  if (end >= WORD_LOOP_MIN_BYTES && WORDS_ARE_LITTLE_ENDIAN) {
+  let at = start;
+  if (end - at >= WORD_LOOP_MIN_BYTES && WORDS_ARE_LITTLE_ENDIAN) {
     // Bytes up to the first 4-byte boundary, then 16-byte blocks as words.
     while (((data.byteOffset + at) & 3) !== 0)
       crc = (crc >>> 8) ^ TABLES[(crc ^ data[at++]) & 0xff];
@@ -87,6 +91,14 @@ function wordBlocks(words: Int32Array, crc: number): number {
 
 /** The masked CRC32C that TFRecord framing stores, as an unsigned 32-bit integer. */
 export function maskedCrc32c(data: Uint8Array): number {
-  const crc = crc32c(data);
+  return mask(crc32c(data));
+}
+
+/** The masked CRC32C of `data[start..end)`. */
+export function maskedCrc32cOfRange(data: Uint8Array, start: number, end: number): number {
+  return mask(crc32cOfRange(data, start, end));
+}
+
+function mask(crc: number): number {
   return ((((crc >>> 15) | (crc << 17)) >>> 0) + MASK_DELTA) >>> 0;
 }

@@ -22,25 +22,36 @@ const VALUE_TAG = 0x0a; // 1, length-delimited
 const tagFields = new Map<string, Uint8Array>();
 const TAG_CACHE_LIMIT = 10_000;
 
-/** The Event carrying one summary value; `step` is a non-negative safe integer. */
-export function encodeSummaryEvent(wallTime: number, step: number, value: Uint8Array): Uint8Array {
-  const summarySize = 1 + varintSize(value.length) + value.length;
+/** Bytes of the Event carrying one summary value of `valueSize` bytes. */
+export function summaryEventSize(step: number, valueSize: number): number {
+  const summarySize = 1 + varintSize(valueSize) + valueSize;
   const stepSize = step === 0 ? 0 : 1 + varintSize(step);
-  const size = 9 + stepSize + 1 + varintSize(summarySize) + summarySize;
-  const out = Buffer.allocUnsafe(size);
-  out[0] = EVENT_WALL_TIME;
-  out.writeDoubleLE(wallTime, 1);
-  let at = 9;
+  return 9 + stepSize + 1 + varintSize(summarySize) + summarySize;
+}
+
+/**
+ * Writes the Event around one summary value, up to the value itself; returns
+ * the offset where the `valueSize` value bytes go. `step` is a non-negative
+ * safe integer.
+ */
+export function writeSummaryEventHead(
+  out: Buffer,
+  at: number,
+  wallTime: number,
+  step: number,
+  valueSize: number,
+): number {
+  out[at] = EVENT_WALL_TIME;
+  out.writeDoubleLE(wallTime, at + 1);
+  at += 9;
   if (step !== 0) {
     out[at++] = EVENT_STEP;
     at = writeVarint(out, at, step);
   }
   out[at++] = EVENT_SUMMARY;
-  at = writeVarint(out, at, summarySize);
+  at = writeVarint(out, at, 1 + varintSize(valueSize) + valueSize);
   out[at++] = SUMMARY_VALUE;
-  at = writeVarint(out, at, value.length);
-  out.set(value, at);
-  return out;
+  return writeVarint(out, at, valueSize);
 }
 
 /** The encoded `tag` field (1) of a Summary.Value. */

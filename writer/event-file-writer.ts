@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { EventType, type Event } from '../proto/index.js';
 import { registerForExit, unregisterForExit, type ExitFlushable } from './exit-hooks.js';
-import { recordFrame } from './record.js';
+import { FOOTER_BYTES, frameInPlace, HEADER_BYTES, recordFrame } from './record.js';
 
 const writevAsync = promisify(writev);
 const fsyncAsync = promisify(fsync);
@@ -34,6 +34,9 @@ export const DEFAULT_MAX_QUEUED_BYTES = 64 * 1024 * 1024;
 
 /** Queued bytes that start a background write before the next periodic flush. */
 const DRAIN_BYTES = 1024 * 1024;
+
+/** Size of each shared buffer small records are framed into. */
+const ARENA_BYTES = 64 * 1024;
 
 export const FILE_VERSION = 'brain.Event:2';
 export const SOURCE_WRITER = 'lensboard';
@@ -76,9 +79,6 @@ interface Batch {
   bytes: number;
 }
 
-/** A record is queued as header, payload and footer. */
-const CHUNKS_PER_RECORD = 3;
-
 /** Distinguishes the files one process creates within one second. */
 let fileCounter = 0;
 
@@ -91,9 +91,21 @@ export class EventFileWriter implements ExitFlushable {
   private readonly onError: (error: Error) => void;
   private readonly timer: NodeJS.Timeout;
 
-  /** Framed records not yet given an offset, in append order; `queuedBytes` is their size. */
+  /**
+   * Framed records not yet given an offset, in append order. `queuedBytes`
+   * and `queuedEvents` count them together with the arena's unqueued part.
+   */
   private queue: Uint8Array[] = [];
   private queuedBytes = 0;
+  private queuedEvents = 0;
+  /**
+   * Small records are framed straight into the arena. Bytes before
+   * `arenaEnd` are final and never rewritten (a queued view of them may be
+   * in flight); those from `arenaQueuedFrom` on are not in `queue` yet.
+   */
+  private arena = Buffer.allocUnsafe(0);
+  private arenaQueuedFrom = 0;
+  private arenaEnd = 0;
   /** Offset the next batch will be written at: the size of the file once all writes finish. */
   private nextOffset = 0;
   /** Batches handed to an asynchronous write that has not finished. */
@@ -128,19 +140,37 @@ export class EventFileWriter implements ExitFlushable {
     this.writePayload(EventType.encode(event as Record<string, unknown>).finish());
   }
 
-  /** Queues one serialized Event. */
+  /** Queues one serialized Event as it is (no copy). */
   writePayload(payload: Uint8Array): void {
-    if (this.closing) throw new Error(`event file ${this.filePath} is closed`);
-    if (this.error) {
-      this.lostEvents++;
-      return;
-    }
+    if (!this.acceptsWrite()) return;
     const [header, footer] = recordFrame(payload);
     const size = header.length + payload.length + footer.length;
-    if (this.queuedBytes + size > this.maxQueuedBytes) this.writeQueueSync();
+    this.makeRoom(size);
+    this.sealArena();
     this.queue.push(header, payload, footer);
-    this.queuedBytes += size;
-    if (this.queuedBytes >= DRAIN_BYTES) this.flushInBackground();
+    this.appended(size);
+  }
+
+  /**
+   * Queues one Event of `payloadSize` bytes that `encode` writes at `out[at..]`.
+   * Small events are encoded and framed straight into a shared buffer: no
+   * allocation per event, the point of this method.
+   */
+  writeEncoded(payloadSize: number, encode: (out: Buffer, at: number) => void): void {
+    const size = HEADER_BYTES + payloadSize + FOOTER_BYTES;
+    if (size > ARENA_BYTES / 4) {
+      const payload = Buffer.allocUnsafe(payloadSize);
+      encode(payload, 0);
+      this.writePayload(payload);
+      return;
+    }
+    if (!this.acceptsWrite()) return;
+    this.makeRoom(size);
+    if (this.arenaEnd + size > this.arena.length) this.newArena();
+    encode(this.arena, this.arenaEnd + HEADER_BYTES);
+    frameInPlace(this.arena, this.arenaEnd, payloadSize);
+    this.arenaEnd += size;
+    this.appended(size);
   }
 
   /** Resolves when every event written so far is in the file (not necessarily on the platter). */
@@ -209,20 +239,56 @@ export class EventFileWriter implements ExitFlushable {
     }
   }
 
+  private acceptsWrite(): boolean {
+    if (this.closing) throw new Error(`event file ${this.filePath} is closed`);
+    if (!this.error) return true;
+    this.lostEvents++;
+    return false;
+  }
+
+  /** Applies the queue bound before `size` more bytes are appended. */
+  private makeRoom(size: number): void {
+    if (this.queuedBytes + size > this.maxQueuedBytes) this.writeQueueSync();
+  }
+
+  private appended(size: number): void {
+    this.queuedBytes += size;
+    this.queuedEvents++;
+    if (this.queuedBytes >= DRAIN_BYTES) this.flushInBackground();
+  }
+
+  /** Moves the arena's framed bytes not yet queued to the queue, keeping append order. */
+  private sealArena(): void {
+    if (this.arenaEnd === this.arenaQueuedFrom) return;
+    this.queue.push(this.arena.subarray(this.arenaQueuedFrom, this.arenaEnd));
+    this.arenaQueuedFrom = this.arenaEnd;
+  }
+
+  private newArena(): void {
+    this.sealArena();
+    this.arena = Buffer.allocUnsafe(ARENA_BYTES);
+    this.arenaQueuedFrom = 0;
+    this.arenaEnd = 0;
+  }
+
   private takeBatch(): Batch {
+    this.sealArena();
     const batch = { offset: this.nextOffset, chunks: this.queue, bytes: this.queuedBytes };
     this.nextOffset += this.queuedBytes;
     this.queue = [];
     this.queuedBytes = 0;
+    this.queuedEvents = 0;
     return batch;
   }
 
   private fail(cause: unknown): void {
     if (this.error) return;
     this.error = new EventFileError(this.filePath, cause);
-    this.lostEvents += this.queue.length / CHUNKS_PER_RECORD;
+    this.lostEvents += this.queuedEvents;
     this.queue = [];
     this.queuedBytes = 0;
+    this.queuedEvents = 0;
+    this.arenaQueuedFrom = this.arenaEnd;
     try {
       this.onError(this.error);
     } catch {

@@ -10,7 +10,7 @@
  * being written, so reading reports "truncated" and the caller retries later
  * from the same offset. A checksum mismatch is data loss and has its own error.
  */
-import { maskedCrc32c } from './crc32c.js';
+import { maskedCrc32c, maskedCrc32cOfRange } from './crc32c.js';
 
 export const HEADER_BYTES = 12;
 export const FOOTER_BYTES = 4;
@@ -46,6 +46,24 @@ export function recordFrame(payload: Uint8Array): [header: Buffer, footer: Buffe
   const footer = Buffer.allocUnsafe(FOOTER_BYTES);
   footer.writeUInt32LE(maskedCrc32c(payload), 0);
   return [header, footer];
+}
+
+/**
+ * Frames, in place, a payload of `payloadLength` bytes already written at
+ * `at + HEADER_BYTES` in `out`: writes the header before it and the footer
+ * after it. `out` must have room for the whole record from `at`.
+ */
+export function frameInPlace(out: Buffer, at: number, payloadLength: number): void {
+  if (payloadLength > MAX_RECORD_BYTES) {
+    throw new RangeError(
+      `record payload of ${payloadLength} bytes exceeds the ${MAX_RECORD_BYTES}-byte cap`,
+    );
+  }
+  out.writeUInt32LE(payloadLength, at);
+  out.writeUInt32LE(0, at + 4);
+  out.writeUInt32LE(maskedCrc32cOfRange(out, at, at + 8), at + 8);
+  const payloadEnd = at + HEADER_BYTES + payloadLength;
+  out.writeUInt32LE(maskedCrc32cOfRange(out, at + HEADER_BYTES, payloadEnd), payloadEnd);
 }
 
 /** Which part of a record failed its checksum or sanity check. */

@@ -20,8 +20,13 @@ import type { DescribedOptions, SummaryPart } from './summaries/common.js';
 import { histogramSummary, type HistogramOptions } from './summaries/histogram.js';
 import { imageSummary, type ImageInput, type ImageOptions } from './summaries/image.js';
 import { lengthOf, toFloat32, toNumbers } from './summaries/numeric.js';
-import { checkScalarValue, SCALAR_METADATA, scalarValueBytes } from './summaries/scalar.js';
-import { encodeSummaryEvent } from './event-encoding.js';
+import {
+  checkScalarValue,
+  SCALAR_METADATA,
+  scalarValueLayout,
+  writeScalarValue,
+} from './summaries/scalar.js';
+import { summaryEventSize, writeSummaryEventHead } from './event-encoding.js';
 import {
   checkTensorShape,
   completeMetadata,
@@ -61,8 +66,10 @@ export class SummaryWriter {
     checkStep(step);
     const time = checkWallTime(wallTime);
     checkScalarValue(value);
-    const metadata = this.metadataToWrite(tag, SCALAR_METADATA);
-    this.file.writePayload(encodeSummaryEvent(time, step, scalarValueBytes(tag, value, metadata)));
+    const layout = scalarValueLayout(tag, this.metadataToWrite(tag, SCALAR_METADATA));
+    this.file.writeEncoded(summaryEventSize(step, layout.size), (out, at) => {
+      writeScalarValue(out, writeSummaryEventHead(out, at, time, step, layout.size), layout, value);
+    });
   }
 
   image(

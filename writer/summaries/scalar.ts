@@ -31,26 +31,43 @@ export function checkScalarValue(value: unknown): number {
   return value;
 }
 
-/** The encoded `Summary.Value`; `metadata` only when it is to be written with this value. */
-export function scalarValueBytes(
+/** A scalar's `Summary.Value`, sized before it is written into a record in place. */
+export interface ScalarValueLayout {
+  tagField: Uint8Array;
+  /** The encoded metadata, present only when it is written with this value. */
+  metadataBytes: Uint8Array | undefined;
+  size: number;
+}
+
+export function scalarValueLayout(
   tag: string,
-  value: number,
   metadata: SummaryMetadata | undefined,
-): Uint8Array {
+): ScalarValueLayout {
   const tagField = tagFieldOf(tag);
   const metadataBytes = metadata && SummaryMetadataType.encode(metadata).finish();
   const metadataSize = metadataBytes
     ? 1 + varintSize(metadataBytes.length) + metadataBytes.length
     : 0;
-  const out = new Uint8Array(tagField.length + TENSOR_PREFIX.length + 4 + metadataSize);
-  out.set(tagField, 0);
-  out.set(TENSOR_PREFIX, tagField.length);
-  let at = tagField.length + TENSOR_PREFIX.length;
-  new DataView(out.buffer).setFloat32(at, value, true);
-  at += 4;
-  if (metadataBytes) {
+  return {
+    tagField,
+    metadataBytes,
+    size: tagField.length + TENSOR_PREFIX.length + 4 + metadataSize,
+  };
+}
+
+/** Writes the value laid out by `layout` at `out[at..]`: tag (1), tensor (8), metadata (9). */
+export function writeScalarValue(
+  out: Buffer,
+  at: number,
+  layout: ScalarValueLayout,
+  value: number,
+): void {
+  out.set(layout.tagField, at);
+  at += layout.tagField.length;
+  out.set(TENSOR_PREFIX, at);
+  at = out.writeFloatLE(value, at + TENSOR_PREFIX.length);
+  if (layout.metadataBytes) {
     out[at++] = METADATA_KEY;
-    out.set(metadataBytes, writeVarint(out, at, metadataBytes.length));
+    out.set(layout.metadataBytes, writeVarint(out, at, layout.metadataBytes.length));
   }
-  return out;
 }
