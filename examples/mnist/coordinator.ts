@@ -88,7 +88,7 @@ export async function runJob(options: JobOptions, hooks: JobHooks = {}): Promise
     log,
     plan.shards,
     plan.totalSteps,
-    data.test,
+    firstExamples(data.test, options.testSize),
     probeBatch(data, plan.probes),
     plan.combineSet,
     hooks,
@@ -163,6 +163,13 @@ function workerConfig(
 function probeBatch(data: Mnist, probes: number[]) {
   const x = tf.tensor4d(imagesAt(data.test, probes), [probes.length, 28, 28, 1]);
   return { x, ids: probes, labels: labelsAt(data.test, probes) };
+}
+
+function firstExamples(examples: Examples, count: number): Examples {
+  if (count >= examples.count) return examples;
+  const indices = Array.from({ length: count }, (_, i) => i);
+  const labels = Uint8Array.from(labelsAt(examples, indices));
+  return { pixels: subsetPixels(examples, indices), labels, count };
 }
 
 function subsetPixels(examples: Examples, indices: number[]): Uint8Array {

@@ -32,6 +32,8 @@ export interface JobOptions {
   logEvery: number;
   /** Probes per class, taken from the test set. */
   probesPerClass: number;
+  /** Test images the combined model is scored on: the first this many of the 10,000. */
+  testSize: number;
 }
 
 export type JobSettings = Pick<JobOptions, 'mode' | 'model' | 'partition' | 'workers'> &
@@ -39,7 +41,7 @@ export type JobSettings = Pick<JobOptions, 'mode' | 'model' | 'partition' | 'wor
 
 type ModelDefaults = Omit<
   JobOptions,
-  'mode' | 'model' | 'partition' | 'workers' | 'logdir' | 'run' | 'seed' | 'steps'
+  'mode' | 'model' | 'partition' | 'workers' | 'logdir' | 'run' | 'seed' | 'steps' | 'testSize'
 >;
 
 const PER_MODEL: Record<ModelKind, ModelDefaults> = {
@@ -72,6 +74,7 @@ export function jobOptions(settings: JobSettings): JobOptions {
     run: `${settings.model}-${settings.mode}`,
     seed: 1,
     steps: null,
+    testSize: 10_000,
     ...PER_MODEL[settings.model],
     ...(withoutUndefined(settings) as JobSettings),
   };
@@ -97,6 +100,7 @@ export function checkJobOptions(options: JobOptions): void {
   wholeNumber('local steps', options.localSteps, 1, 1e6);
   wholeNumber('log every', options.logEvery, 1, 1e9);
   wholeNumber('probes per class', options.probesPerClass, 1, 50);
+  wholeNumber('test size', options.testSize, 1, 10_000);
 }
 
 function oneOf<T>(name: string, value: T, allowed: readonly T[]): void {

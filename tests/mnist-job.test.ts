@@ -1,0 +1,176 @@
+// The distributed MNIST job end to end, on two real worker processes and a
+// few hundred images: what each mode guarantees, what lands on disk, and how
+// the job stops when a worker dies.
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { decodeEvent, toSafeNumber } from '../proto/index.js';
+import { readRecord } from '../writer/record.js';
+import { imagesAt, loadMnist } from '../examples/mnist/dataset.js';
+import { runJob } from '../examples/mnist/coordinator.js';
+import { jobOptions, type JobSettings } from '../examples/mnist/job-options.js';
+import type { Reply, ReplyOf } from '../examples/mnist/messages.js';
+import { CONCAT_LAYER, readWeights } from '../examples/mnist/models.js';
+import type { ProcessTransport } from '../examples/mnist/process-transport.js';
+import type { Transport } from '../examples/mnist/transport.js';
+
+function tinyJob(settings: Pick<JobSettings, 'mode' | 'model'> & Partial<JobSettings>) {
+  return jobOptions({
+    partition: 'by-class',
+    workers: 2,
+    logdir: mkdtempSync(path.join(tmpdir(), 'mnist-job-')),
+    trainSize: 300,
+    steps: 4,
+    batchSize: 16,
+    localSteps: 2,
+    logEvery: 2,
+    combineSize: 200,
+    testSize: 200,
+    probesPerClass: 1,
+    ...settings,
+  });
+}
+
+/** Every event in a directory's event files, decoded; throws on any bad record. */
+function eventsIn(dir: string) {
+  return readdirSync(dir)
+    .filter((name) => name.includes('tfevents'))
+    .flatMap((name) => {
+      const bytes = readFileSync(path.join(dir, name));
+      const events = [];
+      for (let at = 0; at < bytes.length;) {
+        const result = readRecord(bytes, at, name);
+        if (result.kind !== 'record') throw new Error(`${name}: truncated at ${at}`);
+        events.push(decodeEvent(result.record.payload));
+        at = result.record.next;
+      }
+      return events;
+    });
+}
+
+function tagsIn(dir: string): Set<string> {
+  return new Set(eventsIn(dir).flatMap((e) => (e.summary?.value ?? []).map((v) => v.tag ?? '')));
+}
+
+async function ask<K extends Reply['kind']>(
+  transport: Transport,
+  kind: K,
+  request: Parameters<Transport['request']>[1],
+): Promise<ReplyOf<K>[]> {
+  const replies = await Promise.all([0, 1].map((rank) => transport.request(rank, request)));
+  for (const reply of replies) expect(reply.kind).toBe(kind);
+  return replies as ReplyOf<K>[];
+}
+
+describe('sync mode', () => {
+  it('keeps both workers weights identical after every step and logs decodable events', async () => {
+    const options = tinyJob({ mode: 'sync', model: 'cnn' });
+    const checkedSteps: number[] = [];
+    const result = await runJob(options, {
+      afterRound: async (transport, step) => {
+        const [a, b] = await ask(transport, 'weights', { kind: 'get-weights' });
+        a.weights.forEach((values, v) => expect(b.weights[v]).toEqual(values));
+        checkedSteps.push(step);
+      },
+    });
+    expect(checkedSteps).toEqual([1, 2, 3, 4]);
+
+    const runDir = path.join(options.logdir, options.run);
+    for (const rank of [0, 1]) {
+      const tags = tagsIn(path.join(runDir, `worker-${rank}`));
+      for (const tag of ['batch/loss', 'batch/acc', 'probes/input', 'activations/conv1']) {
+        expect(tags).toContain(tag);
+      }
+      expect(tags).toContain('weights/conv2/kernel');
+    }
+    const global = tagsIn(path.join(runDir, 'global'));
+    for (const tag of [
+      'job/description',
+      'test/accuracy',
+      'divergence/worker-1/conv1',
+      'data/class_counts',
+      'timing/worker-0/compute',
+      'timing/worker-1/waiting',
+      'activations/features',
+    ]) {
+      expect(global).toContain(tag);
+    }
+    expect(result.test.accuracy).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('fedavg mode', () => {
+  it('makes the combined model the element-wise mean of the workers final weights', async () => {
+    const options = tinyJob({ mode: 'fedavg', model: 'linear', steps: 6, localSteps: 3 });
+    let checked = false;
+    await runJob(options, {
+      beforeClose: async (transport, combined) => {
+        const replies = await ask(transport, 'weights', { kind: 'get-weights' });
+        const combinedWeights = readWeights(combined);
+        combinedWeights.forEach((values, v) => {
+          const [a, b] = replies.map((r) => r.weights[v]);
+          expect(a).not.toEqual(b); // the class halves pull the replicas apart
+          const mean = a.map((x, i) => (x + b[i]) / 2);
+          for (let i = 0; i < mean.length; i++) expect(values[i]).toBeCloseTo(mean[i], 6);
+        });
+        checked = true;
+      },
+    });
+    expect(checked).toBe(true);
+
+    const counts = eventsIn(path.join(options.logdir, options.run, 'global')).find(
+      (e) => e.summary?.value?.[0]?.tag === 'data/class_counts' && toSafeNumber(e.step) === 6,
+    );
+    const content = Uint8Array.from(counts!.summary!.value![0].tensor!.tensorContent!);
+    const values = new Float32Array(content.buffer);
+    // by-class: worker 0 trained only on 0-4, worker 1 only on 5-9, 6 steps of 16 each.
+    expect(Array.from(values.slice(5, 10))).toEqual([0, 0, 0, 0, 0]);
+    expect(values.slice(0, 10).reduce((s, x) => s + x, 0)).toBe(96);
+  });
+});
+
+describe('experts mode', () => {
+  it('feeds the combining layer the concatenation of the experts features', async () => {
+    const options = tinyJob({ mode: 'experts', model: 'cnn' });
+    const images = imagesAt(loadMnist().test, [0, 1, 2]);
+    let checked = false;
+    const result = await runJob(options, {
+      beforeClose: async (transport, combined) => {
+        const [a, b] = await ask(transport, 'features', { kind: 'features', images, count: 3 });
+        const joined = tf.model({
+          inputs: combined.inputs,
+          outputs: combined.getLayer(CONCAT_LAYER).output as tf.SymbolicTensor,
+        });
+        const seen = (joined.predict(tf.tensor4d(images, [3, 28, 28, 1])) as tf.Tensor).arraySync();
+        const want = [0, 1, 2].map((i) => [
+          ...a.values.slice(i * a.units, (i + 1) * a.units),
+          ...b.values.slice(i * b.units, (i + 1) * b.units),
+        ]);
+        expect((seen as number[][]).map((row) => row.length)).toEqual([64, 64, 64]);
+        (seen as number[][]).forEach((row, i) =>
+          row.forEach((x, j) => expect(x).toBeCloseTo(want[i][j], 4)),
+        );
+        checked = true;
+      },
+    });
+    expect(checked).toBe(true);
+    expect(result.test.accuracy).toBeGreaterThan(0);
+  });
+});
+
+describe('a worker that dies', () => {
+  it('stops the job with a message naming the worker, keeping what was logged', async () => {
+    const options = tinyJob({ mode: 'fedavg', model: 'linear', steps: 40, localSteps: 2 });
+    const job = runJob(options, {
+      afterRound: async (transport, step) => {
+        if (step === 4) process.kill((transport as ProcessTransport).pids[1], 'SIGKILL');
+      },
+    });
+    await expect(job).rejects.toThrow(/^worker 1 failed: process \d+ killed by SIGKILL$/);
+    const global = tagsIn(path.join(options.logdir, options.run, 'global'));
+    expect(global).toContain('divergence/worker-1/classes');
+    expect(tagsIn(path.join(options.logdir, options.run, 'worker-0'))).toContain('batch/loss');
+  });
+});
