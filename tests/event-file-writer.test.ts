@@ -92,6 +92,13 @@ describe('queue, flush and close', () => {
     await vi.waitFor(() => expect(readEvents(writer.filePath)).toHaveLength(2), { timeout: 5000 });
   });
 
+  it('flushes scalars framed in its shared buffer on its own too', async () => {
+    const writer = new SummaryWriter(join(tempDir(), 'run'), { flushIntervalMs: 20 });
+    writer.scalar('loss', 0.5, 1);
+    await vi.waitFor(() => expect(readEvents(writer.filePath)).toHaveLength(2), { timeout: 5000 });
+    await writer.close();
+  });
+
   it('writes the queue synchronously when an append would pass maxQueuedBytes', () => {
     const writer = newWriter(tempDir(), { maxQueuedBytes: 4096 });
     for (let step = 0; step < 1000; step++) writer.write(scalarEvent(step));

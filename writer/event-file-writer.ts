@@ -217,7 +217,7 @@ export class EventFileWriter implements ExitFlushable {
   }
 
   private async drainQueue(): Promise<void> {
-    while (this.queue.length > 0 && !this.error) {
+    while (this.queuedBytes > 0 && !this.error) {
       const batch = this.takeBatch();
       this.inFlight.add(batch);
       try {
@@ -231,7 +231,7 @@ export class EventFileWriter implements ExitFlushable {
   }
 
   private writeQueueSync(): void {
-    if (this.queue.length === 0) return;
+    if (this.queuedBytes === 0) return;
     try {
       writeBatchSync(this.fd, this.takeBatch());
     } catch (error) {
