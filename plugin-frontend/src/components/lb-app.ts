@@ -12,6 +12,7 @@ import type { RunsAnswer } from '../api-types.js';
 import { followChanges, type LiveStatus } from '../live.js';
 import { newestStep, selectedRunNames } from '../lib/selection.js';
 import { effectiveStep } from '../lib/steps.js';
+import { MEASURE_STEP_CHANGE, mark, measure, settled } from '../lib/perf.js';
 import { stateFromQuery, stateToQuery } from '../url-state.js';
 import {
   VIEW_NAMES,
@@ -252,10 +253,16 @@ export class LbApp extends LitElement {
     if (next.view !== this.viewState.view || next.tag !== this.viewState.tag) {
       this.steps = { steps: [], total: 0 };
     }
+    if (next.step !== this.viewState.step) this.timeStepChange();
     this.viewState = next;
     this.urlProblems = [];
     const query = stateToQuery(next);
     history.replaceState(null, '', query || location.pathname);
+  }
+
+  private timeStepChange(): void {
+    mark('lb:step change start');
+    void settled(this).then(() => measure(MEASURE_STEP_CHANGE, 'lb:step change start'));
   }
 
   private readonly onPopState = (): void => {

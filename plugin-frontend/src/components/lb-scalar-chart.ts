@@ -8,8 +8,15 @@ import { LitElement, css, html, nothing, unsafeCSS } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import uPlot from 'uplot';
 import uPlotCss from 'uplot/dist/uPlot.min.css?inline';
-import { nearestPresent, type EdgeMark, type ScalarPlot } from '../lib/scalar-plot.js';
-import type { XAxis } from '../view-state.js';
+import {
+  buildScalarPlot,
+  nearestPresent,
+  type EdgeMark,
+  type PlotOptions,
+  type RunScalars,
+  type ScalarPlot,
+} from '../lib/scalar-plot.js';
+import { MARK_CHART_DRAWN, mark } from '../lib/perf.js';
 
 interface ReadoutRow {
   run: string;
@@ -26,18 +33,36 @@ const CHART_HEIGHT = 220;
 @customElement('lb-scalar-chart')
 export class LbScalarChart extends LitElement {
   @property() tag = '';
-  @property({ attribute: false }) plot: ScalarPlot | null = null;
-  @property({ attribute: false }) logY = false;
-  @property({ attribute: false }) xAxis: XAxis = 'step';
+  /** The runs' points; the plot is built from them only when the chart is on screen. */
+  @property({ attribute: false }) runs: RunScalars[] = [];
+  @property({ attribute: false }) options: PlotOptions = {
+    smoothing: 0,
+    logY: false,
+    xAxis: 'step',
+  };
   /** The global step, drawn as a rule on a step axis. */
   @property({ attribute: false }) step: number | null = null;
 
   @state() private readout: ReadoutRow[] = [];
+  @state() private plot: ScalarPlot | null = null;
+  /** The options the current plot was built with, as a comparable string. */
+  private optionsKey = '';
 
   private chart: uPlot | null = null;
   /** The series layout the chart was built for; uPlot must be rebuilt when it changes. */
   private layoutKey = '';
   private resizer = new ResizeObserver(() => this.fit());
+  /**
+   * Charts off screen are not drawn: a logdir with hundreds of tags would
+   * otherwise pay for every chart on first render and on every step change.
+   * `pending` records what a hidden chart owes once it scrolls into view.
+   */
+  private visible = false;
+  private pending: 'none' | 'redraw' | 'draw' = 'draw';
+  private watcher = new IntersectionObserver(
+    (entries) => this.onVisibility(entries[entries.length - 1].isIntersecting),
+    { rootMargin: '200px' },
+  );
 
   static override styles = [
     unsafeCSS(uPlotCss),
@@ -106,49 +131,67 @@ export class LbScalarChart extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.resizer.observe(this);
+    this.watcher.observe(this);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.resizer.disconnect();
+    this.watcher.disconnect();
     this.chart?.destroy();
     this.chart = null;
     this.layoutKey = '';
+    this.pending = 'draw';
   }
 
   protected override updated(changed: Map<string, unknown>): void {
-    if (changed.has('plot') || changed.has('logY') || changed.has('xAxis')) this.draw();
-    else if (changed.has('step')) this.chart?.redraw(false, false);
+    const optionsKey = JSON.stringify(this.options);
+    if (changed.has('runs') || optionsKey !== this.optionsKey) this.pending = 'draw';
+    else if (changed.has('step') && this.pending === 'none') this.pending = 'redraw';
+    this.optionsKey = optionsKey;
+    if (this.visible) this.settle();
+  }
+
+  private onVisibility(visible: boolean): void {
+    this.visible = visible;
+    if (visible) this.settle();
+  }
+
+  private settle(): void {
+    if (this.pending === 'draw') this.draw();
+    else if (this.pending === 'redraw') this.chart?.redraw(false, false);
+    this.pending = 'none';
   }
 
   private draw(): void {
-    const plot = this.plot;
-    if (!plot) return;
+    const plot = buildScalarPlot(this.runs, this.options);
+    this.plot = plot;
     const data = [plot.xs, ...plot.series.map((series) => series.values)] as uPlot.AlignedData;
-    const key = `${this.logY}|${this.xAxis}|${plot.series.map((s) => `${s.run}:${s.segment}:${s.role}`).join()}`;
+    const key = `${this.optionsKey}|${plot.series.map((s) => `${s.run}:${s.segment}:${s.role}`).join()}`;
     if (this.chart && key === this.layoutKey) {
       this.chart.setData(data);
-      return;
+    } else {
+      this.chart?.destroy();
+      this.layoutKey = key;
+      const target = this.renderRoot.querySelector('.plot') as HTMLElement;
+      this.chart = new uPlot(this.chartOptions(plot), data, target);
     }
-    this.chart?.destroy();
-    this.layoutKey = key;
-    const target = this.renderRoot.querySelector('.plot') as HTMLElement;
-    this.chart = new uPlot(this.options(plot), data, target);
+    mark(MARK_CHART_DRAWN);
   }
 
-  private options(plot: ScalarPlot): uPlot.Options {
+  private chartOptions(plot: ScalarPlot): uPlot.Options {
     return {
       width: Math.max(200, this.clientWidth - 22),
       height: CHART_HEIGHT,
       legend: { show: false },
       cursor: { points: { show: false }, drag: { x: true, y: false } },
       scales: {
-        x: { time: this.xAxis === 'wall' },
-        y: this.logY ? { distr: 3 } : { auto: true },
+        x: { time: this.options.xAxis === 'wall' },
+        y: this.options.logY ? { distr: 3 } : { auto: true },
       },
       axes: [
         {
-          label: { step: 'step', relative: 'seconds since start', wall: '' }[this.xAxis],
+          label: { step: 'step', relative: 'seconds since start', wall: '' }[this.options.xAxis],
           size: 36,
         },
         { size: 56 },
@@ -180,7 +223,7 @@ export class LbScalarChart extends LitElement {
     const ctx = chart.ctx;
     const { left, top, width, height } = chart.bbox;
     ctx.save();
-    if (this.step !== null && this.xAxis === 'step') {
+    if (this.step !== null && this.options.xAxis === 'step') {
       const x = chart.valToPos(this.step, 'x', true);
       if (x >= left && x <= left + width) {
         ctx.strokeStyle = 'rgba(26, 115, 232, 0.6)';

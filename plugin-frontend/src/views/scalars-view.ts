@@ -11,29 +11,30 @@ import { Task } from '@lit/task';
 import { api } from '../api.js';
 import type { ScalarPoint } from '../api-types.js';
 import { runColor } from '../lib/run-colors.js';
-import { buildScalarPlot, type PlotOptions, type ScalarPlot } from '../lib/scalar-plot.js';
+import type { PlotOptions, RunScalars } from '../lib/scalar-plot.js';
 import { mergeSteps } from '../lib/steps.js';
 import { DEFAULT_SMOOTHING, X_AXES, type XAxis } from '../view-state.js';
 import { emptyMessage, renderTask, statusStyles } from '../components/status.js';
 import { loadTagPanels, stepsOf, type TagPanel } from './load-series.js';
 import { ViewElement } from './view-base.js';
+import { MEASURE_FIRST_RENDER, mark, measure, settled } from '../lib/perf.js';
+
+const DATA_ARRIVED = 'lb:scalars data arrived';
 import '../components/lb-scalar-chart.js';
 
 @customElement('lb-scalars-view')
 export class LbScalarsView extends ViewElement {
   @state() private filter = '';
 
-  /** Plots per panel and options: a step change must not rebuild 400 series. */
-  private plots = new WeakMap<TagPanel<ScalarPoint>, { key: string; plot: ScalarPlot }>();
+  private runScalars = new WeakMap<TagPanel<ScalarPoint>, RunScalars[]>();
 
   private readonly panelsTask = new Task(this, {
-    task: ([runs], { signal }) =>
-      loadTagPanels<ScalarPoint>(
-        runs,
-        'scalars',
-        (run, tag, s) => api.scalars(run, tag, s),
-        signal,
-      ),
+    task: async ([runs], { signal }) => {
+      const fetchSeries = api.scalars.bind(api);
+      const panels = await loadTagPanels<ScalarPoint>(runs, 'scalars', fetchSeries, signal);
+      mark(DATA_ARRIVED);
+      return panels;
+    },
     args: () => [this.selectedRuns(), this.refreshToken] as const,
     argsEqual: ([runsA, tokenA], [runsB, tokenB]) =>
       tokenA === tokenB && runsA.join('\n') === runsB.join('\n'),
@@ -151,24 +152,24 @@ export class LbScalarsView extends ViewElement {
   protected override updated(): void {
     const panels = this.panelsTask.value;
     if (panels && panels.length) this.reportPanelSteps(panels);
+    void settled(this).then(() => measure(MEASURE_FIRST_RENDER, DATA_ARRIVED));
   }
 
-  private plotOf(panel: TagPanel<ScalarPoint>, options: PlotOptions): ScalarPlot {
-    const key = JSON.stringify(options);
-    const cached = this.plots.get(panel);
-    if (cached?.key === key) return cached.plot;
-    const runs = panel.series.map((series) => ({
-      run: series.run,
-      color: runColor(series.run),
-      points: series.entries,
-    }));
-    const plot = buildScalarPlot(runs, options);
-    this.plots.set(panel, { key, plot });
-    return plot;
+  /** Stable per panel, so a chart only rebuilds its plot when its data changed. */
+  private runsOf(panel: TagPanel<ScalarPoint>): RunScalars[] {
+    let runs = this.runScalars.get(panel);
+    if (!runs) {
+      runs = panel.series.map((series) => ({
+        run: series.run,
+        color: runColor(series.run),
+        points: series.entries,
+      }));
+      this.runScalars.set(panel, runs);
+    }
+    return runs;
   }
 
   private renderChart(panel: TagPanel<ScalarPoint>, options: PlotOptions) {
-    const plot = this.plotOf(panel, options);
     const focused = panel.tag === this.state.tag;
     const focus = () => this.select({ tag: focused ? null : panel.tag });
     return html`<section class=${focused ? 'focused' : ''} data-tag=${panel.tag}>
@@ -179,9 +180,8 @@ export class LbScalarsView extends ViewElement {
       </h3>
       <lb-scalar-chart
         .tag=${panel.tag}
-        .plot=${plot}
-        .logY=${options.logY}
-        .xAxis=${options.xAxis}
+        .runs=${this.runsOf(panel)}
+        .options=${options}
         .step=${this.step}
       >
       </lb-scalar-chart>
