@@ -17,6 +17,9 @@ import {
 import { paintGrid } from './paint-map.js';
 import type { MapRef } from './tensor-maps.js';
 
+/** The performance measure each paint records, with the grid's label and tile count. */
+export const PAINT_MEASURE = 'lb-map-grid paint';
+
 /** Detail of `lb-tile-click` and `lb-tile-hover` (null when the pointer leaves the tiles). */
 export type TileEvent = CustomEvent<GridHit | null>;
 
@@ -111,9 +114,12 @@ export class LbMapGrid extends LitElement {
   private paint(): void {
     const grid = this.geometry;
     if (grid.width === 0 || grid.height === 0) return;
+    const start = performance.now();
     const pixels = paintGrid(this.maps, grid, this.scales);
     const image = new ImageData(pixels as Uint8ClampedArray<ArrayBuffer>, grid.width, grid.height);
     this.canvas.getContext('2d')!.putImageData(image, 0, 0);
+    // A measure per paint lets bench/lensboard-views.ts read drawing cost from the page.
+    performance.measure(PAINT_MEASURE, { start, detail: { label: this.label, tiles: grid.count } });
   }
 
   /** The tile and cell at a pointer position, in canvas pixels whatever the CSS size. */
