@@ -99,6 +99,7 @@ export async function runJob(options: JobOptions, hooks: JobHooks = {}): Promise
       config: workerConfig(options, plan, rank, runDir),
     }));
     ctx.weightNames = ready[0].weightNames;
+    ctx.startClock();
     const result = await RUNNERS[options.mode](ctx);
     await finish(ctx, result);
     await hooks.beforeClose?.(transport, result.model);

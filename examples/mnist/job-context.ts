@@ -40,7 +40,8 @@ export class JobInterrupted extends Error {
 export class JobContext {
   /** Time per worker since the last `logTiming`, in seconds. */
   private timings: StepTiming[];
-  private readonly started = performance.now();
+  /** When training began (after the workers were ready): the base of samples per second. */
+  private started = performance.now();
   private samples = 0;
   /** Names of the worker model's weights, in its order; set once the workers are ready. */
   weightNames: string[] = [];
@@ -57,6 +58,12 @@ export class JobContext {
     private readonly hooks: JobHooks,
   ) {
     this.timings = shards.map(() => ({ compute: 0, communication: 0, waiting: 0 }));
+  }
+
+  /** Starts the throughput clock; called once the workers are ready. */
+  startClock(): void {
+    this.started = performance.now();
+    this.samples = 0;
   }
 
   /** Sends one request to every worker, waits for all, and books the time. */

@@ -74,6 +74,9 @@ export class ProcessTransport implements Transport {
 
   kill(): void {
     this.closing = true;
+    const stopped = new Error('workers stopped by the coordinator');
+    for (const { reject } of this.pending.values()) reject(stopped);
+    this.pending.clear();
     for (const child of this.children) {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     }
