@@ -6,6 +6,7 @@ import {
   type RunScalars,
 } from '../plugin-frontend/src/lib/scalar-plot.js';
 import type { ScalarPoint } from '../plugin-frontend/src/api-types.js';
+import { formatTick, formatValue } from '../plugin-frontend/src/lib/format.js';
 
 function points(values: number[], segment = 0, firstStep = 0): ScalarPoint[] {
   return values.map((value, i) => ({
@@ -90,5 +91,21 @@ describe('isolatedPoints', () => {
   it('treats a single point and points between breaks as isolated, ignoring alignment gaps', () => {
     expect(isolatedPoints([undefined, 3, undefined])).toEqual([1]);
     expect(isolatedPoints([1, undefined, 2, null, 5])).toEqual([4]);
+  });
+});
+
+describe('number formatting', () => {
+  it('prints axis ticks with the decimals their spacing needs and float noise as 0', () => {
+    expect(formatTick(-1.959e-4, 2.5)).toBe('0');
+    expect(formatTick(2.4997, 2.5)).toBe('2.5');
+    expect(formatTick(0.12345, 0.05)).toBe('0.123');
+    expect(formatTick(1e-9, 1e-8)).toBe('1.00e-9');
+  });
+
+  it('prints readout values with five significant digits and names non-finite ones', () => {
+    expect(formatValue(0.123456789)).toBe('0.12346');
+    expect(formatValue(NaN)).toBe('NaN');
+    expect(formatValue(-Infinity)).toBe('-Infinity');
+    expect(formatValue(1234567)).toBe('1.235e+6');
   });
 });

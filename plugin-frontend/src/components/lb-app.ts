@@ -48,7 +48,7 @@ export class LbApp extends LitElement {
 
   /** The run list is refetched on every live change: it carries each run's newest step. */
   private readonly runsTask = new Task(this, {
-    task: ([,], { signal }) => api.runs(signal),
+    task: (_refresh, { signal }) => api.runs(signal),
     args: () => [this.refreshToken] as const,
   });
 

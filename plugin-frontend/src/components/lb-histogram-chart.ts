@@ -7,7 +7,7 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { BinnedHistograms, HistogramFrame } from '../lib/histogram-bins.js';
-import { formatValue } from './lb-scalar-chart.js';
+import { formatTick, formatValue } from '../lib/format.js';
 
 const RIDGE_HEIGHT = 200;
 const BARS_HEIGHT = 90;
@@ -179,7 +179,7 @@ export class LbHistogramChart extends LitElement {
     for (let i = 0; i <= 4; i++) {
       const value = low + ((high - low) * i) / 4;
       const x = this.xOf(plot, value);
-      const text = formatValue(value);
+      const text = formatTick(value, (high - low) / 4);
       const offset =
         i === 0 ? 0 : i === 4 ? ctx.measureText(text).width : ctx.measureText(text).width / 2;
       ctx.fillText(text, x - offset, top + 14);

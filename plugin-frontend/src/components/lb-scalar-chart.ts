@@ -17,6 +17,7 @@ import {
   type ScalarPlot,
 } from '../lib/scalar-plot.js';
 import { MARK_CHART_DRAWN, mark } from '../lib/perf.js';
+import { formatValue } from '../lib/format.js';
 
 interface ReadoutRow {
   run: string;
@@ -45,6 +46,8 @@ export class LbScalarChart extends LitElement {
 
   @state() private readout: ReadoutRow[] = [];
   @state() private plot: ScalarPlot | null = null;
+  /** True while the x axis shows less than the data (the user dragged to zoom). */
+  private zoomed = false;
   /** The options the current plot was built with, as a comparable string. */
   private optionsKey = '';
 
@@ -169,8 +172,10 @@ export class LbScalarChart extends LitElement {
     const data = [plot.xs, ...plot.series.map((series) => series.values)] as uPlot.AlignedData;
     const key = `${this.optionsKey}|${plot.series.map((s) => `${s.run}:${s.segment}:${s.role}`).join()}`;
     if (this.chart && key === this.layoutKey) {
-      this.chart.setData(data);
+      // A zoomed-in user keeps their window; otherwise the axes take in new data.
+      this.chart.setData(data, !this.zoomed);
     } else {
+      this.zoomed = false;
       this.chart?.destroy();
       this.layoutKey = key;
       const target = this.renderRoot.querySelector('.plot') as HTMLElement;
@@ -214,6 +219,7 @@ export class LbScalarChart extends LitElement {
       hooks: {
         draw: [(chart) => this.drawOverlays(chart, plot)],
         setCursor: [(chart) => this.updateReadout(chart, plot)],
+        setScale: [(chart, key) => key === 'x' && this.noteZoom(chart)],
       },
     };
   }
@@ -257,6 +263,13 @@ export class LbScalarChart extends LitElement {
       rows.push({ ...point, run: series.run, color: series.color, value, raw });
     });
     this.readout = rows;
+  }
+
+  private noteZoom(chart: uPlot): void {
+    const xs = chart.data[0];
+    const { min, max } = chart.scales.x;
+    if (xs.length === 0 || min === undefined || max === undefined) return;
+    this.zoomed = min > xs[0] || max < xs[xs.length - 1];
   }
 
   private fit(): void {
@@ -304,13 +317,6 @@ function describeMarks(marks: EdgeMark[]): string {
   ].filter(Boolean);
   const steps = marks.slice(0, 5).map((mark) => mark.step);
   return `Not finite: ${parts.join(', ')} at step ${steps.join(', ')}${marks.length > 5 ? ', …' : ''}`;
-}
-
-export function formatValue(value: number): string {
-  if (!Number.isFinite(value)) return String(value);
-  const magnitude = Math.abs(value);
-  if (magnitude !== 0 && (magnitude < 1e-3 || magnitude >= 1e6)) return value.toExponential(3);
-  return Number(value.toPrecision(5)).toString();
 }
 
 declare global {
