@@ -48,7 +48,7 @@ function buildProgram(): Command {
     )
     .enablePositionalOptions()
     .configureOutput({
-      outputError: (text, write) => write(text.replace(/^error: /, 'lensboard: ')),
+      outputError: (text, write) => write(`lensboard: ${text.replace(/^error: /, '')}`),
     })
     .exitOverride();
   addServeOptions(program).action((flags: ServeFlags) => runServe(program, flags));
