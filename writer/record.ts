@@ -113,46 +113,76 @@ export function readRecord(
   file: string,
   origin = 0,
 ): ReadRecordResult {
-  const available = bytes.length - at;
-  if (available < HEADER_BYTES) return { kind: 'truncated', needed: HEADER_BYTES };
-
-  const view = new DataView(bytes.buffer, bytes.byteOffset + at, HEADER_BYTES);
-  const lengthCrc = maskedCrc32c(bytes.subarray(at, at + 8));
-  const storedLengthCrc = view.getUint32(8, true);
-  if (lengthCrc !== storedLengthCrc) {
-    throw new DataLossError(
-      file,
-      origin + at,
-      'length',
-      checksumDetail(lengthCrc, storedLengthCrc),
-    );
-  }
-  const length = view.getBigUint64(0, true);
-  if (length > BigInt(MAX_RECORD_BYTES)) {
-    throw new DataLossError(
-      file,
-      origin + at,
-      'length',
-      `of ${length} bytes exceeds the ${MAX_RECORD_BYTES}-byte cap`,
-    );
-  }
-
-  const size = HEADER_BYTES + Number(length) + FOOTER_BYTES;
-  if (available < size) return { kind: 'truncated', needed: size };
-
-  const payload = bytes.subarray(at + HEADER_BYTES, at + HEADER_BYTES + Number(length));
-  const payloadCrc = maskedCrc32c(payload);
-  const footer = new DataView(bytes.buffer, bytes.byteOffset + at + size - FOOTER_BYTES, 4);
-  const storedPayloadCrc = footer.getUint32(0, true);
-  if (payloadCrc !== storedPayloadCrc) {
-    throw new DataLossError(
-      file,
-      origin + at,
-      'payload',
-      checksumDetail(payloadCrc, storedPayloadCrc),
-    );
-  }
+  const size = checkRecordAt(bytes, at, file, origin);
+  if (size < 0) return { kind: 'truncated', needed: -size };
+  const payload = bytes.subarray(at + HEADER_BYTES, at + size - FOOTER_BYTES);
   return { kind: 'record', record: { offset: origin + at, payload, next: origin + at + size } };
+}
+
+/**
+ * Checks the framing and both checksums of the record at `at` in `bytes` and
+ * returns its whole size in bytes; its payload is `bytes[at + HEADER_BYTES,
+ * at + size - FOOTER_BYTES)`. When `bytes` ends inside the record, returns
+ * minus the size it needs from `at` (never 0: a record has at least 16 bytes).
+ * Allocates nothing for a good record, since a scalar log holds millions.
+ * Throws DataLossError, with `origin + at` as the offset, for corrupt framing.
+ */
+export function checkRecordAt(bytes: Uint8Array, at: number, file: string, origin = 0): number {
+  const available = bytes.length - at;
+  if (available < HEADER_BYTES) return -HEADER_BYTES;
+
+  const lengthCrc = lengthChecksum(bytes, at);
+  const storedLengthCrc = uint32At(bytes, at + 8);
+  if (lengthCrc !== storedLengthCrc) {
+    const detail = checksumDetail(lengthCrc, storedLengthCrc);
+    throw new DataLossError(file, origin + at, 'length', detail);
+  }
+  // The u64 length as two u32 halves: any high bit set is far above the cap.
+  const length = uint32At(bytes, at);
+  const lengthHigh = uint32At(bytes, at + 4);
+  if (lengthHigh !== 0 || length > MAX_RECORD_BYTES) {
+    const stated = BigInt(lengthHigh) * 2n ** 32n + BigInt(length);
+    const detail = `of ${stated} bytes exceeds the ${MAX_RECORD_BYTES}-byte cap`;
+    throw new DataLossError(file, origin + at, 'length', detail);
+  }
+
+  const size = HEADER_BYTES + length + FOOTER_BYTES;
+  if (available < size) return -size;
+
+  const payloadEnd = at + HEADER_BYTES + length;
+  const payloadCrc = maskedCrc32cOfRange(bytes, at + HEADER_BYTES, payloadEnd);
+  const storedPayloadCrc = uint32At(bytes, payloadEnd);
+  if (payloadCrc !== storedPayloadCrc) {
+    const detail = checksumDetail(payloadCrc, storedPayloadCrc);
+    throw new DataLossError(file, origin + at, 'payload', detail);
+  }
+  return size;
+}
+
+function uint32At(bytes: Uint8Array, at: number): number {
+  return (bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (bytes[at + 3] << 24)) >>> 0;
+}
+
+/**
+ * Masked CRCs of the length fields of records under 64 KiB, computed once
+ * each: a scalar log repeats a handful of lengths millions of times. Zero
+ * means "not yet known"; a length whose masked CRC is 0 is just recomputed.
+ */
+const SHORT_LENGTH_CRCS = new Uint32Array(1 << 16);
+const lengthScratch = new Uint8Array(8);
+
+/** The masked CRC32C of the 8 length bytes at `at`. */
+function lengthChecksum(bytes: Uint8Array, at: number): number {
+  const short = bytes[at + 2] === 0 && bytes[at + 3] === 0 && uint32At(bytes, at + 4) === 0;
+  if (!short) return maskedCrc32cOfRange(bytes, at, at + 8);
+  const length = bytes[at] | (bytes[at + 1] << 8);
+  const known = SHORT_LENGTH_CRCS[length];
+  if (known !== 0) return known;
+  lengthScratch[0] = bytes[at];
+  lengthScratch[1] = bytes[at + 1];
+  const crc = maskedCrc32c(lengthScratch);
+  SHORT_LENGTH_CRCS[length] = crc;
+  return crc;
 }
 
 function checksumDetail(computed: number, stored: number): string {
