@@ -50,7 +50,11 @@ function buildProgram(): Command {
     .configureOutput({
       outputError: (text, write) => write(`lensboard: ${text.replace(/^error: /, '')}`),
     })
-    .exitOverride();
+    .exitOverride()
+    .addHelpText(
+      'after',
+      '\nExit status: 0 after SIGINT or SIGTERM; 2 when the arguments, the logdir or the port cannot be used.',
+    );
   addServeOptions(program).action((flags: ServeFlags) => runServe(program, flags));
   program
     .command('export')
@@ -100,7 +104,7 @@ function addServeOptions(program: Command): Command {
 
 async function runServe(program: Command, flags: ServeFlags): Promise<void> {
   if (flags.logdir === undefined) program.error("required option '--logdir <dir>' not specified");
-  const logger = createLogger(flags.verbose ? 'debug' : 'info');
+  const logger = createLogger(flags.verbose ? 'debug' : 'warn');
   const serving = await serve({
     logdir: flags.logdir,
     port: flags.port,

@@ -10,9 +10,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
 import { TensorRole } from '../proto/index.js';
 import { parseStrictJson } from '../server/json.js';
+import { defaultStaticDir } from '../server/routes/static.js';
 import { serve, ServeError, type Serving } from '../server/serve.js';
 import { FakeReader } from './helpers/fake-reader.js';
 import { getJson, startTestServer, type TestServer } from './helpers/app-server.js';
+import { REPO_ROOT } from './helpers/cli-process.js';
 import { SseReader } from './helpers/sse.js';
 import { greyImage, tempLogdir, writeRun } from './helpers/write-logdir.js';
 
@@ -507,3 +509,34 @@ async function waitUntilLoaded(url: string): Promise<void> {
   }
   throw new Error(`${url} still loading after 200 polls`);
 }
+
+describe('logging', () => {
+  it('writes nothing for answered requests, client mistakes included, by default', async () => {
+    const server = await startTestServer(new FakeReader().addScalars('train', 'loss', [1]));
+    try {
+      await fetch(`${server.base}/api/scalars?run=train&tag=loss`);
+      await fetch(`${server.base}/api/scalars?run=nope&tag=loss`);
+      await fetch(`${server.base}/api/image?run=train&tag=loss&step=x&index=0`);
+      expect(server.logs).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('writes one line per request at debug level, with status', async () => {
+    const server = await startTestServer(new FakeReader(), { logLevel: 'debug' });
+    try {
+      await fetch(`${server.base}/api/runs`);
+      await expect.poll(() => server.logs.length).toBe(1);
+      expect(server.logs[0]).toMatch(/^lensboard debug: GET \/api\/runs 200 \d+\.\d ms$/);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('the default viewer directory', () => {
+  it('is dist/plugin-frontend under the package root, found from the server module', () => {
+    expect(defaultStaticDir()).toBe(join(REPO_ROOT, 'dist', 'plugin-frontend'));
+  });
+});
