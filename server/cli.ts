@@ -30,6 +30,8 @@ import {
 
 /** Exit status for arguments that cannot work: bad flags, a missing logdir, a taken port. */
 const USAGE_EXIT = 2;
+/** Closing waits for the loader's pass in flight; a pass stuck on a dead network mount must not hang the exit. */
+const STOP_GRACE_MS = 5000;
 
 interface ServeFlags {
   logdir?: string;
@@ -120,12 +122,20 @@ async function runServe(program: Command, flags: ServeFlags): Promise<void> {
   stopOnSignals(serving);
 }
 
-/** The first signal closes cleanly; a second one while closing exits at once. */
+/**
+ * The first signal closes cleanly. Repeats are ignored: a terminal's Ctrl+C
+ * reaches both tsx and this process, which would otherwise see it twice. A
+ * close that hangs is cut short after STOP_GRACE_MS.
+ */
 function stopOnSignals(serving: Serving): void {
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
-    if (stopping) process.exit(1);
+    if (stopping) return;
     stopping = true;
+    setTimeout(
+      () => fail(`still stopping ${STOP_GRACE_MS} ms after ${signal}; exiting`, 1),
+      STOP_GRACE_MS,
+    ).unref();
     serving.close().then(
       () => process.exit(0),
       (error: unknown) => fail(`error while stopping on ${signal}: ${describeError(error)}`, 1),
