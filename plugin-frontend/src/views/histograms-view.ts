@@ -10,9 +10,8 @@ import { api } from '../api.js';
 import type { HistogramEntry, Series } from '../api-types.js';
 import { binHistograms, type BinnedHistograms } from '../lib/histogram-bins.js';
 import { runColor } from '../lib/run-colors.js';
-import { mergeSteps } from '../lib/steps.js';
 import { emptyMessage, renderTask, statusStyles } from '../components/status.js';
-import { entryAt, loadTagPanels, stepsOf, type TagPanel } from './load-series.js';
+import { entryAt, loadTagPanels, type TagPanel } from './load-series.js';
 import { ViewElement } from './view-base.js';
 import '../components/lb-histogram-chart.js';
 
@@ -70,10 +69,7 @@ export class LbHistogramsView extends ViewElement {
 
   protected override updated(): void {
     const panels = this.panelsTask.value;
-    if (!panels || panels.length === 0) return;
-    const focused = panels.filter((panel) => panel.tag === this.state.tag);
-    const { lists, total } = stepsOf((focused.length ? focused : panels).flatMap((p) => p.series));
-    this.reportSteps({ steps: mergeSteps(lists), total });
+    if (panels && panels.length) this.reportPanelSteps(panels);
   }
 
   private renderPanel(panel: TagPanel<HistogramEntry>) {

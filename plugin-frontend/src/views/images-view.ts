@@ -9,9 +9,8 @@ import { Task } from '@lit/task';
 import { api } from '../api.js';
 import type { ImageEntry, Series } from '../api-types.js';
 import { runColor } from '../lib/run-colors.js';
-import { mergeSteps } from '../lib/steps.js';
 import { emptyMessage, renderTask, statusStyles } from '../components/status.js';
-import { entryAt, loadTagPanels, stepsOf, type TagPanel } from './load-series.js';
+import { entryAt, loadTagPanels, type TagPanel } from './load-series.js';
 import { ViewElement } from './view-base.js';
 
 const SCALES = [1, 2, 4, 8] as const;
@@ -103,10 +102,7 @@ export class LbImagesView extends ViewElement {
 
   protected override updated(): void {
     const panels = this.panelsTask.value;
-    if (!panels || panels.length === 0) return;
-    const focused = panels.filter((panel) => panel.tag === this.state.tag);
-    const { lists, total } = stepsOf((focused.length ? focused : panels).flatMap((p) => p.series));
-    this.reportSteps({ steps: mergeSteps(lists), total });
+    if (panels && panels.length) this.reportPanelSteps(panels);
   }
 
   private renderPanel(panel: TagPanel<ImageEntry>) {

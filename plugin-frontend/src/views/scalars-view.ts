@@ -12,10 +12,9 @@ import { api } from '../api.js';
 import type { ScalarPoint } from '../api-types.js';
 import { runColor } from '../lib/run-colors.js';
 import type { PlotOptions, RunScalars } from '../lib/scalar-plot.js';
-import { mergeSteps } from '../lib/steps.js';
 import { DEFAULT_SMOOTHING, X_AXES, type XAxis } from '../view-state.js';
 import { emptyMessage, renderTask, statusStyles } from '../components/status.js';
-import { loadTagPanels, stepsOf, type TagPanel } from './load-series.js';
+import { loadTagPanels, type TagPanel } from './load-series.js';
 import { ViewElement } from './view-base.js';
 import { MEASURE_FIRST_RENDER, mark, measure, settled } from '../lib/perf.js';
 
@@ -26,6 +25,8 @@ import '../components/lb-scalar-chart.js';
 export class LbScalarsView extends ViewElement {
   @state() private filter = '';
 
+  /** Whether the render after the newest data arrival was timed already. */
+  private arrivalMeasured = true;
   private runScalars = new WeakMap<TagPanel<ScalarPoint>, RunScalars[]>();
 
   private readonly panelsTask = new Task(this, {
@@ -33,6 +34,7 @@ export class LbScalarsView extends ViewElement {
       const fetchSeries = api.scalars.bind(api);
       const panels = await loadTagPanels<ScalarPoint>(runs, 'scalars', fetchSeries, signal);
       mark(DATA_ARRIVED);
+      this.arrivalMeasured = false;
       return panels;
     },
     args: () => [this.selectedRuns(), this.refreshToken] as const,
@@ -152,6 +154,8 @@ export class LbScalarsView extends ViewElement {
   protected override updated(): void {
     const panels = this.panelsTask.value;
     if (panels && panels.length) this.reportPanelSteps(panels);
+    if (this.arrivalMeasured) return;
+    this.arrivalMeasured = true;
     void settled(this).then(() => measure(MEASURE_FIRST_RENDER, DATA_ARRIVED));
   }
 
@@ -186,14 +190,6 @@ export class LbScalarsView extends ViewElement {
       >
       </lb-scalar-chart>
     </section>`;
-  }
-
-  private reportPanelSteps(panels: TagPanel<ScalarPoint>[]): void {
-    const focused = panels.filter((panel) => panel.tag === this.state.tag);
-    const { lists, total } = stepsOf(
-      (focused.length ? focused : panels).flatMap((panel) => panel.series),
-    );
-    this.reportSteps({ steps: mergeSteps(lists), total });
   }
 }
 

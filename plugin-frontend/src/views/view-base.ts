@@ -5,8 +5,10 @@
  */
 import { LitElement } from 'lit';
 import { property } from 'lit/decorators.js';
-import type { JobInfo, RunInfo } from '../api-types.js';
+import type { Entry, JobInfo, RunInfo } from '../api-types.js';
 import { selectedRunNames } from '../lib/selection.js';
+import { mergeSteps } from '../lib/steps.js';
+import { stepsOf, type TagPanel } from './load-series.js';
 import {
   DEFAULT_VIEW_STATE,
   selectEvent,
@@ -25,6 +27,8 @@ export class ViewElement extends LitElement {
   @property({ attribute: false }) refreshToken = 0;
 
   private lastReport = '';
+  /** What the last panel report was computed from: merging steps is too slow for every update. */
+  private reportedFrom: { panels: unknown; tag: string | null } | null = null;
 
   protected selectedRuns(): string[] {
     return selectedRunNames(this.state, this.runs);
@@ -32,6 +36,19 @@ export class ViewElement extends LitElement {
 
   protected select(change: Partial<ViewState>): void {
     this.dispatchEvent(selectEvent(change));
+  }
+
+  /**
+   * Reports the steps of the panel of the focused tag (the ViewState's `tag`),
+   * or of every panel when none is focused; recomputed only when either changed.
+   */
+  protected reportPanelSteps(panels: readonly TagPanel<Entry>[]): void {
+    const from = this.reportedFrom;
+    if (from && from.panels === panels && from.tag === this.state.tag) return;
+    this.reportedFrom = { panels, tag: this.state.tag };
+    const focused = panels.filter((panel) => panel.tag === this.state.tag);
+    const { lists, total } = stepsOf((focused.length ? focused : panels).flatMap((p) => p.series));
+    this.reportSteps({ steps: mergeSteps(lists), total });
   }
 
   /** Tells the step control what this view can show; repeated identical reports are dropped. */
