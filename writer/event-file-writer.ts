@@ -281,6 +281,8 @@ export class EventFileWriter implements ExitFlushable {
     return batch;
   }
 
+  // TODO(transient I/O errors): a full disk that frees up later is not retried; the writer stays
+  // failed and the caller must open a new one.
   private fail(cause: unknown): void {
     if (this.error) return;
     this.error = new EventFileError(this.filePath, cause);

@@ -20,6 +20,7 @@ export function textSummary(text: unknown, options: DescribedOptions = {}): Summ
     }
     return encoder.encode(entry);
   });
+  // TODO(text tables): no way yet to log a rank-2 string tensor (TensorBoard shows one as a table).
   const dims = typeof text === 'string' ? [] : [strings.length];
   return {
     tensor: { dtype: DataType.STRING, tensorShape: tensorShape(dims), stringVal },
