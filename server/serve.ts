@@ -49,24 +49,16 @@ export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_RELOAD_INTERVAL_SEC = 5;
 
 export async function serve(options: ServeOptions): Promise<Serving> {
+  checkOptions(options);
   const logdir = resolve(options.logdir);
   await checkLogdir(logdir);
   const logger = options.logger ?? silentLogger;
-  const loader = new LogdirLoader(logdir, {
-    reloadIntervalMs: (options.reloadIntervalSec ?? DEFAULT_RELOAD_INTERVAL_SEC) * 1000,
-    capacity: options.samplesPerPlugin,
-    purgeOrphanedData: options.purgeOrphanedData,
-    logger,
-  });
+  const loader = createLoader(logdir, options, logger);
   const { app, events } = createApp({ reader: loader, logger, staticDir: options.staticDir });
   const server = createServer(app);
   const host = options.host ?? DEFAULT_HOST;
-  try {
-    await listen(server, host, options.port ?? DEFAULT_PORT);
-  } catch (error) {
-    await loader.close();
-    throw error;
-  }
+  await listen(server, host, options.port ?? DEFAULT_PORT);
+
   // The first pass runs while the server already answers: routes serve
   // partial data with `loading: true` rather than a blank page.
   loader
@@ -74,12 +66,42 @@ export async function serve(options: ServeOptions): Promise<Serving> {
     .catch((error: unknown) => logger.error(`loading ${logdir}: ${describeError(error)}`));
 
   const { port } = server.address() as AddressInfo;
-  const close = async () => {
+  let closing: Promise<void> | undefined;
+  const close = () => {
     events.closeAll();
-    await loader.close();
-    await closeServer(server);
+    closing ??= loader.close().then(() => closeServer(server));
+    return closing;
   };
   return { url: urlOf(host, port), port, reader: loader, close };
+}
+
+/** Options from scripts get the same got/want errors as the command line's flags. */
+function checkOptions(options: ServeOptions): void {
+  const { port, reloadIntervalSec, samplesPerPlugin = {} } = options;
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {
+    throw new RangeError(`invalid port: ${port} (want an integer from 0 to 65535)`);
+  }
+  if (reloadIntervalSec !== undefined && !(reloadIntervalSec > 0 && reloadIntervalSec <= 86_400)) {
+    throw new RangeError(
+      `invalid reloadIntervalSec: ${reloadIntervalSec} (want seconds in (0, 86400])`,
+    );
+  }
+  for (const [kind, count] of Object.entries(samplesPerPlugin)) {
+    if (!(count === Infinity || (Number.isInteger(count) && count > 0))) {
+      throw new RangeError(
+        `invalid samplesPerPlugin.${kind}: ${count} (want a positive integer or Infinity)`,
+      );
+    }
+  }
+}
+
+function createLoader(logdir: string, options: ServeOptions, logger: Logger): LogdirLoader {
+  return new LogdirLoader(logdir, {
+    reloadIntervalMs: (options.reloadIntervalSec ?? DEFAULT_RELOAD_INTERVAL_SEC) * 1000,
+    capacity: options.samplesPerPlugin,
+    purgeOrphanedData: options.purgeOrphanedData,
+    logger,
+  });
 }
 
 /** A missing or unreadable logdir is a mistake to report now, not an empty viewer later. */

@@ -486,6 +486,28 @@ describe('serve()', () => {
     );
   });
 
+  it('refuses option values a script got wrong, showing the value and what is wanted', async () => {
+    const logdir = tmpdir();
+    await expect(serve({ logdir, port: 70000 })).rejects.toThrow(
+      'invalid port: 70000 (want an integer from 0 to 65535)',
+    );
+    await expect(serve({ logdir, reloadIntervalSec: NaN })).rejects.toThrow(
+      'invalid reloadIntervalSec: NaN',
+    );
+    await expect(serve({ logdir, samplesPerPlugin: { images: -1 } })).rejects.toThrow(
+      'invalid samplesPerPlugin.images: -1 (want a positive integer or Infinity)',
+    );
+  });
+
+  it('closes once however often close() is called', async () => {
+    const logdir = tempLogdir();
+    const serving = await serve({ logdir, port: 0 });
+    await Promise.all([serving.close(), serving.close()]);
+    await expect(serving.close()).resolves.toBeUndefined();
+    await expect(fetch(`${serving.url}api/runs`)).rejects.toThrow();
+    rmSync(logdir, { recursive: true, force: true });
+  });
+
   it('reports a port in use as such and leaves the other server running', async () => {
     const logdir = tempLogdir();
     const first = await serve({ logdir, port: 0 });
