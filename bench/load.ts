@@ -4,7 +4,7 @@
  * and the 2x/1x load-time ratio; plus plain CRC32C speed as the ceiling an
  * image-heavy load is compared with. Figures only: nothing here passes or fails.
  *
- *   npx tsx bench/load.ts [--kinds scalars,images] [--scales 1,2]
+ *   npx tsx bench/load.ts [--kinds scalars,images] [--scales 1,2] [--out dir]
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { LogdirLoader } from '../server/logdir-loader.js';
 import { crc32c } from '../writer/crc32c.js';
 
-const OUT = new URL('./out/', import.meta.url).pathname;
+const DEFAULT_OUT = new URL('./out/', import.meta.url).pathname;
 const MB = 2 ** 20;
 
 function sizeOf(dir: string): number {
@@ -63,6 +63,7 @@ function crcSpeed(): number {
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
+      out: { type: 'string', default: DEFAULT_OUT },
       kinds: { type: 'string', default: 'scalars,images' },
       scales: { type: 'string', default: '1,2' },
     },
@@ -72,7 +73,7 @@ async function main(): Promise<void> {
   for (const kind of values.kinds.split(',')) {
     const times: number[] = [];
     for (const scale of values.scales.split(',')) {
-      const logdir = join(OUT, `${kind}-${scale}x`);
+      const logdir = join(values.out, `${kind}-${scale}x`);
       if (!existsSync(logdir)) {
         console.log(`${logdir}: missing, run bench/make-logdir.ts first`);
         continue;

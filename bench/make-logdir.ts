@@ -5,7 +5,7 @@
  * Scalar events are framed from hand-encoded protobuf bytes (the wire layout
  * of a TF2 scalar: a rank-0 float tensor), so a gigabyte takes seconds.
  *
- *   npx tsx bench/make-logdir.ts [--mb 1024] [--scales 1,2] [--kinds scalars,images]
+ *   npx tsx bench/make-logdir.ts [--mb 1024] [--scales 1,2] [--kinds scalars,images] [--out dir]
  */
 import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { DataClass, DataType, encodeEvent, type Event } from '../proto/index.js';
 import { encodeRecord } from '../writer/record.js';
 
-const OUT = new URL('./out/', import.meta.url).pathname;
+const DEFAULT_OUT = new URL('./out/', import.meta.url).pathname;
 const SCALAR_RUNS = 10;
 const SCALAR_TAGS = 100;
 const IMAGE_RUNS = 20;
@@ -145,6 +145,7 @@ async function makeImages(dir: string, bytes: number): Promise<void> {
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
+      out: { type: 'string', default: DEFAULT_OUT },
       mb: { type: 'string', default: '1024' },
       scales: { type: 'string', default: '1,2' },
       kinds: { type: 'string', default: 'scalars,images' },
@@ -155,7 +156,7 @@ async function main(): Promise<void> {
   for (const kind of values.kinds.split(',')) {
     if (kind !== 'scalars' && kind !== 'images') throw new RangeError(`unknown kind: ${kind}`);
     for (const scale of values.scales.split(',').map(Number)) {
-      const dir = join(OUT, `${kind}-${scale}x`);
+      const dir = join(values.out, `${kind}-${scale}x`);
       rmSync(dir, { recursive: true, force: true });
       const started = performance.now();
       const make = kind === 'scalars' ? makeScalars : makeImages;

@@ -6,6 +6,12 @@
  * present. lensboard also never evicts the first item, so a chart always
  * spans the whole run. The random source is seeded, so the same input keeps
  * the same items on every load.
+ *
+ * Items live in numbered slots and a replacement overwrites one slot in
+ * place, so an offer costs O(1) whatever the capacity; offer order is kept as
+ * a sequence number per slot and restored by sorting when the kept items are
+ * read. `ReservoirSlots` makes the choices and stores nothing, so a store of
+ * typed columns (scalars) and a store of objects (`Reservoir`) share them.
  */
 import type { TagKind } from './model.js';
 
@@ -19,11 +25,22 @@ export const DEFAULT_CAPACITY: Record<TagKind, number> = {
   other: 100,
 };
 
-export class Reservoir<T extends { step: number }> {
-  /** Kept items in the order they were offered; items[0] is the first ever offered. */
-  private kept: T[] = [];
-  /** Values offered since creation, less an estimate of those purged; >= kept.length. */
+/** Slots below this many are allocated up front; beyond it they double as needed. */
+const INITIAL_SLOTS = 16;
+
+export class ReservoirSlots {
+  /** Slots in use are 0..size-1; slot 0 holds the first kept item, always. */
+  private used = 0;
+  /** Values offered since creation, less an estimate of those purged; >= size. */
   private seen = 0;
+  /** Offer sequence number of the item in each slot; increasing in offer order. */
+  private sequence = new Float64Array(INITIAL_SLOTS);
+  private nextSequence = 0;
+  /** Slot of the newest kept item, or -1 when empty. */
+  private newestSlot = -1;
+  /** True once a replacement broke "slot order is offer order". */
+  private shuffled = false;
+  private orderCache: Int32Array | null = null;
   private readonly random: () => number;
 
   /** `capacity` Infinity keeps everything; `seed` fixes which items are kept. */
@@ -39,43 +56,126 @@ export class Reservoir<T extends { step: number }> {
     return this.seen;
   }
 
-  get items(): readonly T[] {
-    return this.kept;
+  get size(): number {
+    return this.used;
   }
 
-  offer(item: T): void {
-    this.seen += 1;
-    if (this.kept.length < this.capacity) {
-      this.kept.push(item);
-      return;
-    }
-    const slot = Math.floor(this.random() * this.seen);
-    if (slot < this.capacity - 1) {
-      // Evicts one of kept[1..], never the first item.
-      // TODO(load-speed): splice is O(capacity); with 1000 scalars per tag it
-      // dominates long loads. A ring of slots plus a sort on read would not.
-      this.kept.splice(slot + 1, 1);
-      this.kept.push(item);
-    } else {
-      this.kept[this.kept.length - 1] = item;
-    }
+  /** Slot of the newest kept item; -1 when empty. */
+  get newest(): number {
+    return this.newestSlot;
   }
 
   /**
-   * Drops the kept items `drop` matches and returns how many. Dropped values
-   * that were not kept cannot be counted, so `total` shrinks in proportion,
-   * as TensorBoard estimates it.
+   * Counts one offered value and returns the slot it goes in: a free slot
+   * (the caller's store grows to `size`), the newest item's slot, or a
+   * random slot other than the first. The caller overwrites that slot.
    */
+  offer(): number {
+    this.seen += 1;
+    this.orderCache = null;
+    const slot = this.used < this.capacity ? this.used++ : this.replacedSlot();
+    if (slot >= this.sequence.length) this.sequence = grown(this.sequence, slot + 1);
+    this.sequence[slot] = this.nextSequence++;
+    this.newestSlot = slot;
+    return slot;
+  }
+
+  private replacedSlot(): number {
+    const draw = Math.floor(this.random() * this.seen);
+    if (draw >= this.capacity - 1) return this.newestSlot;
+    // Evicts one of the items in slots 1.., never the first.
+    if (draw + 1 !== this.newestSlot) this.shuffled = true;
+    return draw + 1;
+  }
+
+  /** The used slots in offer order; valid until the next offer or remove. */
+  ordered(): Int32Array {
+    if (this.orderCache) return this.orderCache;
+    const order = new Int32Array(this.used);
+    for (let slot = 0; slot < this.used; slot++) order[slot] = slot;
+    if (this.shuffled) order.sort((a, b) => this.sequence[a] - this.sequence[b]);
+    this.orderCache = order;
+    return order;
+  }
+
+  /**
+   * Drops the slots `drop` matches and returns the slots kept, in offer
+   * order: the caller's store must move slot `kept[i]` to slot i, which is
+   * where every later choice assumes it is. Dropped values that were not
+   * kept cannot be counted, so `total` shrinks in proportion, as TensorBoard
+   * estimates it.
+   */
+  remove(drop: (slot: number) => boolean): Int32Array {
+    const before = this.used;
+    const kept = this.ordered().filter((slot) => !drop(slot));
+    const removed = before - kept.length;
+    if (removed === 0) return kept;
+    this.used = kept.length;
+    for (let slot = 0; slot < kept.length; slot++) this.sequence[slot] = slot;
+    this.nextSequence = kept.length;
+    this.newestSlot = kept.length - 1;
+    this.shuffled = false;
+    this.orderCache = null;
+    const estimate = Math.ceil(this.seen * (1 - removed / before));
+    this.seen = Math.max(this.used, estimate);
+    return kept;
+  }
+}
+
+/** `array` copied into one at least `size` long, doubling. */
+export function grown<T extends Float64Array | Float32Array | Int32Array>(
+  array: T,
+  size: number,
+): T {
+  let length = Math.max(array.length, 1);
+  while (length < size) length *= 2;
+  const bigger = new (array.constructor as new (length: number) => T)(length);
+  bigger.set(array as never);
+  return bigger;
+}
+
+/** A reservoir of objects: the slots' choices over an array store. */
+export class Reservoir<T> {
+  private readonly slots: ReservoirSlots;
+  private store: T[] = [];
+  private itemsCache: T[] | null = null;
+
+  constructor(capacity: number, seed: number) {
+    this.slots = new ReservoirSlots(capacity, seed);
+  }
+
+  get total(): number {
+    return this.slots.total;
+  }
+
+  get size(): number {
+    return this.slots.size;
+  }
+
+  /** The newest kept item, or undefined when empty. */
+  get newest(): T | undefined {
+    return this.store[this.slots.newest];
+  }
+
+  /** Kept items in the order they were offered; items[0] is the first kept. */
+  get items(): readonly T[] {
+    this.itemsCache ??= Array.from(this.slots.ordered(), (slot) => this.store[slot]);
+    return this.itemsCache;
+  }
+
+  offer(item: T): void {
+    this.store[this.slots.offer()] = item;
+    this.itemsCache = null;
+  }
+
+  /** Drops the kept items `drop` matches and returns how many (see `ReservoirSlots.remove`). */
   remove(drop: (item: T) => boolean): number {
-    const before = this.kept.length;
-    if (before === 0) return 0;
-    this.kept = this.kept.filter((item) => !drop(item));
-    const removed = before - this.kept.length;
-    if (removed > 0) {
-      const estimate = Math.ceil(this.seen * (1 - removed / before));
-      this.seen = Math.max(this.kept.length, estimate);
-    }
-    return removed;
+    const before = this.slots.size;
+    const kept = this.slots.remove((slot) => drop(this.store[slot]));
+    if (kept.length === before) return 0;
+    this.store = Array.from(kept, (slot) => this.store[slot]);
+    this.itemsCache = null;
+    return before - kept.length;
   }
 }
 

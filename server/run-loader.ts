@@ -38,8 +38,10 @@ import {
   type BlobSpan,
   type Datum,
 } from './data-compat.js';
-import { EventFileLoader, readBytesAt } from './event-file-loader.js';
-import { scanScalarEvent, type ScannedScalars } from './scalar-scan.js';
+import { EventFileLoader, readBytesAt, type RecordView } from './event-file-loader.js';
+import { scanScalarEvent, ScannedScalars } from './scalar-scan.js';
+import { ScalarSeries } from './scalar-series.js';
+import { TagInterner } from './tag-interner.js';
 import { decodeTensor } from './values.js';
 import type {
   Entry,
@@ -48,7 +50,6 @@ import type {
   LoadedTensor,
   LogdirChange,
   RunInfo,
-  ScalarPoint,
   Series,
   TagInfo,
   TagKind,
@@ -73,11 +74,11 @@ export interface RunLoaderOptions {
   chunkBytes?: number;
 }
 
-type AnyEntry = ScalarPoint | ImageEntry | HistogramEntry | TextEntry | TensorEntry;
+type ItemEntry = ImageEntry | HistogramEntry | TextEntry | TensorEntry;
 
-/** One kept value: its public entry plus where its payload lives on disk. */
+/** One kept value of a kind other than scalars: its entry plus where its payload lives on disk. */
 export interface StoredItem {
-  entry: AnyEntry;
+  entry: ItemEntry;
   step: number;
   file: FileTail;
   /** File offset and byte length of the whole record holding the value. */
@@ -94,8 +95,6 @@ export class FileTail {
   version: number | null = null;
   /** Step of the newest summary event in this file; -1 before any. */
   lastSummaryStep = -1;
-  /** Per tag: the previous step of the tag in this file and the segment it went to. */
-  readonly lastOfTag = new Map<string, { step: number; segment: number }>();
 
   constructor(
     readonly id: number,
@@ -106,12 +105,27 @@ export class FileTail {
   }
 }
 
+/** Where a tag's values from one event file went last. */
+interface FileCursor {
+  file: number;
+  step: number;
+  segment: number;
+}
+
 class TagSeries {
-  readonly reservoir: Reservoir<StoredItem>;
+  /** Scalars live in typed columns; every other kind as stored items. Exactly one is set. */
+  readonly points: ScalarSeries | null;
+  readonly reservoir: Reservoir<StoredItem> | null;
   /** Segments handed out so far; the next segment is this number. */
   private segments = 0;
+  /** Per event file id: the tag's previous step in that file and the segment it went to. */
+  private readonly cursors = new Map<number, FileCursor>();
+  /** The cursor used last: a run's files are mostly read one after another. */
+  private lastCursor: FileCursor | null = null;
   /** Values of this tag that could not be decoded; the first is logged. */
   skipped = 0;
+  /** True while this tag is in its run's list of changed tags. */
+  changed = false;
 
   constructor(
     readonly tag: string,
@@ -120,16 +134,51 @@ class TagSeries {
     readonly lensboard: TensorMetadata | null,
     capacity: number,
   ) {
-    this.reservoir = new Reservoir(capacity, seedOf(tag));
+    const scalars = kind === 'scalars';
+    this.points = scalars ? new ScalarSeries(capacity, seedOf(tag)) : null;
+    this.reservoir = scalars ? null : new Reservoir(capacity, seedOf(tag));
+  }
+
+  get total(): number {
+    return this.points?.total ?? this.reservoir!.total;
+  }
+
+  get kept(): number {
+    return this.points?.size ?? this.reservoir!.size;
+  }
+
+  get firstStep(): number | undefined {
+    return this.points ? this.points.firstStep : this.reservoir!.items[0]?.step;
+  }
+
+  get lastStep(): number | undefined {
+    return this.points ? this.points.lastStep : this.reservoir!.newest?.step;
   }
 
   /** The segment of a value at `step` from `file`: its file's current one, or a new one. */
   segmentOf(file: FileTail, step: number): number {
-    const previous = file.lastOfTag.get(this.tag);
-    const segment =
-      previous === undefined || step <= previous.step ? this.segments++ : previous.segment;
-    file.lastOfTag.set(this.tag, { step, segment });
-    return segment;
+    let cursor = this.lastCursor;
+    if (cursor?.file !== file.id) cursor = this.cursors.get(file.id) ?? null;
+    if (!cursor) {
+      cursor = { file: file.id, step, segment: this.segments++ };
+      this.cursors.set(file.id, cursor);
+    } else if (step <= cursor.step) {
+      cursor.segment = this.segments++;
+    }
+    cursor.step = step;
+    this.lastCursor = cursor;
+    return cursor.segment;
+  }
+
+  /** Drops the values of `file` at steps >= `fromStep`; returns how many were kept. */
+  removeFrom(file: FileTail, fromStep: number): number {
+    if (this.points) return this.points.removeFrom(file.id, fromStep);
+    return this.reservoir!.remove((item) => item.file === file && item.step >= fromStep);
+  }
+
+  removeFile(file: FileTail): number {
+    if (this.points) return this.points.removeFile(file.id);
+    return this.reservoir!.remove((item) => item.file === file);
   }
 }
 
@@ -143,17 +192,13 @@ export class RunLoader {
   private newestStep: number | null = null;
   private newestWallTime: number | null = null;
   private readonly problems: string[] = [];
-  /** Tags changed since the last `takeChanges`; the change objects are built there. */
-  private changedTags = new Set<TagSeries>();
+  /** Tags changed since the last `takeChanges` (each with `changed` set); changes are built there. */
+  private changedTags: TagSeries[] = [];
   private runChanged = false;
   /** Scratch space of the scalar fast path, reused for every record. */
-  private readonly scanned: ScannedScalars = {
-    wallTime: 0,
-    step: 0,
-    tagStarts: [],
-    tagEnds: [],
-    values: [],
-  };
+  private readonly scanned = new ScannedScalars();
+  private readonly scannedSeries: TagSeries[] = [];
+  private readonly tagNames = new TagInterner();
 
   constructor(
     readonly name: string,
@@ -202,39 +247,50 @@ export class RunLoader {
     }
   }
 
-  private handleRecord(file: FileTail, record: FramedRecord): void {
-    if (scanScalarEvent(record.payload, this.scanned) && this.addScanned(file, record)) return;
+  private handleRecord(file: FileTail, record: RecordView): void {
+    const { bytes, payloadStart, payloadEnd } = record;
+    if (scanScalarEvent(bytes, payloadStart, payloadEnd, this.scanned)) {
+      if (this.addScanned(file, bytes)) return;
+    }
+    const payload = record.payload;
     let event: Event;
     try {
-      event = decodeEvent(record.payload);
+      event = decodeEvent(payload);
     } catch (error) {
       this.warnOnce(`undecodable event in ${file.path} at offset ${record.offset}`, error);
       return;
     }
-    this.handleEvent(file, event, record);
+    this.handleEvent(file, event, { offset: record.offset, next: record.next, payload });
   }
 
   /**
-   * Adds a scanned scalar event whose tags are all known scalar tags; false
-   * (having changed nothing) when a tag is new or of another kind, so the
-   * full decoder handles metadata and kinds in one place.
+   * Adds the scanned scalar event whose tags are all known scalar tags;
+   * false (having changed nothing) when a tag is new or of another kind, so
+   * the full decoder handles metadata and kinds in one place.
    */
-  private addScanned(file: FileTail, record: FramedRecord): boolean {
-    const { step, wallTime, tagStarts, tagEnds, values } = this.scanned;
-    const tags = tagStarts.map((start, i) => textAt(record.payload, start, tagEnds[i]));
-    const series = tags.map((tag) => this.series.get(tag));
-    if (series.some((one) => one?.kind !== 'scalars')) return false;
+  private addScanned(file: FileTail, bytes: Uint8Array): boolean {
+    const { step, wallTime, count, tagStarts, tagEnds, values } = this.scanned;
+    const resolved = this.scannedSeries;
+    for (let i = 0; i < count; i++) {
+      const series = this.series.get(this.tagNames.intern(bytes, tagStarts[i], tagEnds[i]));
+      if (!series?.points) return false;
+      resolved[i] = series;
+    }
 
     this.firstEventTime ??= wallTime;
     const v1 = file.version === null || file.version < 2;
     if (this.options.purgeOrphanedData && v1 && step < file.lastSummaryStep) {
-      this.purge(file, step, tags);
+      this.purge(
+        file,
+        step,
+        resolved.slice(0, count).map((series) => series.tag),
+      );
     }
-    series.forEach((one, i) => {
-      const entry = { step, wallTime, segment: one!.segmentOf(file, step), value: values[i] };
-      one!.reservoir.offer({ entry, step, file, recordOffset: 0, recordLength: 0, blobs: [] });
-      this.noteTagChange(one!);
-    });
+    for (let i = 0; i < count; i++) {
+      const series = resolved[i];
+      series.points!.offer(step, wallTime, values[i], series.segmentOf(file, step), file.id);
+      this.noteTagChange(series);
+    }
     this.noteSummary(file, step, wallTime);
     return true;
   }
@@ -286,7 +342,7 @@ export class RunLoader {
     for (const tag of new Set(tags)) {
       const series = this.series.get(tag);
       if (!series) continue;
-      const removed = series.reservoir.remove((item) => item.file === file && item.step >= step);
+      const removed = series.removeFrom(file, step);
       if (removed > 0) this.noteTagChange(series);
       purged += removed;
     }
@@ -318,24 +374,30 @@ export class RunLoader {
       return;
     }
     const segment = series.segmentOf(file, step);
-    const entry = entryOf(datum, step, wallTime, segment);
-    const blobs = datum.kind === 'images' ? datum.blobs : [];
-    const recordLength = record.next - record.offset;
-    series.reservoir.offer({ entry, step, file, recordOffset: record.offset, recordLength, blobs });
+    if (datum.kind === 'scalars') {
+      series.points?.offer(step, wallTime, datum.value, segment, file.id);
+    } else {
+      const entry = entryOf(datum, step, wallTime, segment);
+      const blobs = datum.kind === 'images' ? datum.blobs : [];
+      const recordLength = record.next - record.offset;
+      const item = { entry, step, file, recordOffset: record.offset, recordLength, blobs };
+      series.reservoir?.offer(item);
+    }
     this.noteTagChange(series);
   }
 
   private seriesFor(tag: string, metadata: SummaryMetadata | null): TagSeries {
     let series = this.series.get(tag);
-    if (series && (series.metadata || !metadata || series.reservoir.total > 0)) return series;
+    if (series && (series.metadata || !metadata || series.total > 0)) return series;
     // TensorBoard keeps the first metadata seen for a tag, even when earlier
     // values had none; a tag with no values yet adopts it here.
     const kind = kindOfPlugin(metadata?.pluginData?.pluginName ?? '');
+    const kept = detached(metadata);
     series = new TagSeries(
       tag,
       kind,
-      metadata,
-      this.lensboardMetadata(tag, metadata),
+      kept,
+      this.lensboardMetadata(tag, kept),
       this.options.capacity[kind],
     );
     this.series.set(tag, series);
@@ -355,7 +417,7 @@ export class RunLoader {
 
   private dropFile(file: FileTail): void {
     for (const series of this.series.values()) {
-      if (series.reservoir.remove((item) => item.file === file) > 0) this.noteTagChange(series);
+      if (series.removeFile(file) > 0) this.noteTagChange(series);
     }
     this.options.logger.info(`event file removed: ${file.path}`);
   }
@@ -363,7 +425,7 @@ export class RunLoader {
   // ---- what the HTTP layer reads ----
 
   info(): Omit<RunInfo, 'job' | 'worker'> {
-    const hasData = [...this.series.values()].some((series) => series.reservoir.items.length > 0);
+    const hasData = [...this.series.values()].some((series) => series.kept > 0);
     return {
       name: this.name,
       status: !this.readOnce ? 'loading' : hasData ? 'ok' : 'no-data',
@@ -379,23 +441,18 @@ export class RunLoader {
     return [...this.series.values()].map(tagInfo);
   }
 
-  /** The tag's kept items, or undefined when the tag is unknown or of another kind. */
-  items(tag: string, kind: TagKind): readonly StoredItem[] | undefined {
-    const series = this.series.get(tag);
-    if (!series || series.kind !== kind) return undefined;
-    return series.reservoir.items;
-  }
-
   seriesOf<T extends Entry>(tag: string, kind: TagKind): Series<T> | undefined {
     const series = this.series.get(tag);
     if (!series || series.kind !== kind) return undefined;
-    const entries = series.reservoir.items.map((item) => item.entry as unknown as T);
-    return { total: series.reservoir.total, entries };
+    const entries = series.points
+      ? series.points.points()
+      : series.reservoir!.items.map((item) => item.entry);
+    return { total: series.total, entries: entries as unknown as T[] };
   }
 
-  /** The newest kept item of `tag` at `step`, whatever its kind. */
+  /** The newest kept item of `tag` at `step`, for kinds that keep items (not scalars). */
   itemAt(tag: string, step: number): StoredItem | undefined {
-    const items = this.series.get(tag)?.reservoir.items ?? [];
+    const items = this.series.get(tag)?.reservoir?.items ?? [];
     for (let i = items.length - 1; i >= 0; i--) if (items[i].step === step) return items[i];
     return undefined;
   }
@@ -443,11 +500,15 @@ export class RunLoader {
   takeChanges(): LogdirChange[] {
     const changes: LogdirChange[] = this.runChanged ? [{ run: this.name }] : [];
     for (const series of this.changedTags) {
-      const items = series.reservoir.items;
-      const lastStep = items.length > 0 ? items[items.length - 1].step : undefined;
-      changes.push({ run: this.name, tag: series.tag, kind: series.kind, lastStep });
+      series.changed = false;
+      changes.push({
+        run: this.name,
+        tag: series.tag,
+        kind: series.kind,
+        lastStep: series.lastStep,
+      });
     }
-    this.changedTags = new Set();
+    this.changedTags = [];
     this.runChanged = false;
     return changes;
   }
@@ -455,7 +516,9 @@ export class RunLoader {
   // ---- diagnostics ----
 
   private noteTagChange(series: TagSeries): void {
-    this.changedTags.add(series);
+    if (series.changed) return;
+    series.changed = true;
+    this.changedTags.push(series);
   }
 
   private noteRunChange(): void {
@@ -476,12 +539,15 @@ export class RunLoader {
   }
 }
 
-const utf8 = new TextDecoder();
-
-/** UTF-8 text of `bytes[start, end)`; Buffer's own decoder is the fast one. */
-function textAt(bytes: Uint8Array, start: number, end: number): string {
-  if (Buffer.isBuffer(bytes)) return bytes.toString('utf8', start, end);
-  return utf8.decode(bytes.subarray(start, end));
+/**
+ * `metadata` with its plugin content copied: decoded bytes are views into the
+ * chunk being read, which the next chunk overwrites, and a tag keeps its
+ * metadata for good.
+ */
+function detached(metadata: SummaryMetadata | null): SummaryMetadata | null {
+  const plugin = metadata?.pluginData;
+  if (!metadata || !plugin?.content) return metadata;
+  return { ...metadata, pluginData: { ...plugin, content: new Uint8Array(plugin.content) } };
 }
 
 function tagOf(value: SummaryValue): string {
@@ -494,10 +560,10 @@ function parseFileVersion(text: string): number {
   return Number.isFinite(version) ? version : 0;
 }
 
-function entryOf(datum: Datum, step: number, wallTime: number, segment: number): AnyEntry {
+type ItemDatum = Exclude<Datum, { kind: 'scalars' }>;
+
+function entryOf(datum: ItemDatum, step: number, wallTime: number, segment: number): ItemEntry {
   switch (datum.kind) {
-    case 'scalars':
-      return { step, wallTime, segment, value: datum.value };
     case 'images': {
       const { width, height } = datum;
       return { step, wallTime, segment, width, height, count: datum.blobs.length };
@@ -512,7 +578,6 @@ function entryOf(datum: Datum, step: number, wallTime: number, segment: number):
 }
 
 function tagInfo(series: TagSeries): TagInfo {
-  const items = series.reservoir.items;
   const metadata = series.metadata;
   return {
     tag: series.tag,
@@ -520,10 +585,10 @@ function tagInfo(series: TagSeries): TagInfo {
     pluginName: metadata?.pluginData?.pluginName ?? '',
     displayName: metadata?.displayName ?? '',
     description: metadata?.summaryDescription ?? '',
-    total: series.reservoir.total,
-    kept: items.length,
-    firstStep: items.length > 0 ? items[0].step : 0,
-    lastStep: items.length > 0 ? items[items.length - 1].step : 0,
+    total: series.total,
+    kept: series.kept,
+    firstStep: series.firstStep ?? 0,
+    lastStep: series.lastStep ?? 0,
     metadata: series.lensboard,
   };
 }

@@ -1,156 +1,202 @@
 /**
  * The loading hot path: reads an Event that holds nothing but scalars
- * straight from its wire bytes, without building protobufjs messages. Most
- * records of a training log are such events, so this decides load speed.
- * Anything else (metadata, other kinds, unknown fields) returns null and is
- * decoded in full; the scan never guesses.
+ * straight from its wire bytes, without building protobufjs messages or
+ * allocating anything per record. Most records of a training log are such
+ * events, so this decides load speed. Anything else (metadata, other kinds,
+ * unknown fields, a value given twice) returns false and is decoded in full;
+ * the scan never guesses, so whatever it accepts reads exactly as the full
+ * decoder would read it.
  *
- * Accepted: Event{wall_time=1, step=2 (non-negative), summary=5} whose values
- * are Value{tag=1, simple_value=2} or Value{tag=1, tensor=8} with a rank-0
- * DT_FLOAT tensor in float_val or a 4-byte tensor_content.
+ * Accepted, with fields in any order: Event{wall_time=1, step=2 (non-negative
+ * varint), summary=5} whose values are Value{tag=1, simple_value=2} or
+ * Value{tag=1, tensor=8} with a rank-0 tensor holding one number: DT_FLOAT in
+ * float_val (packed or not) or a 4-byte tensor_content, or DT_DOUBLE in
+ * double_val or an 8-byte tensor_content.
  */
+import { endianness } from 'node:os';
 import { DataType } from '../proto/index.js';
 
-export interface ScannedScalars {
-  wallTime: number;
-  step: number;
-  /** Per value: the tag's byte range in the payload, and the float value. */
-  tagStarts: number[];
-  tagEnds: number[];
-  values: number[];
-}
+/** What one scanned event holds; reused from record to record. */
+export class ScannedScalars {
+  wallTime = 0;
+  step = 0;
+  /** Values in the event; entries past `count` in the arrays are stale. */
+  count = 0;
+  /** Per value: its tag's byte range in the scanned bytes, and its number. */
+  tagStarts = new Int32Array(4);
+  tagEnds = new Int32Array(4);
+  values = new Float64Array(4);
 
-/** A cursor over protobuf wire bytes; every read returns -1 on malformed input. */
-class Wire {
-  at: number;
-
-  constructor(
-    readonly bytes: Uint8Array,
-    start: number,
-    readonly end: number,
-  ) {
-    this.at = start;
+  push(tagStart: number, tagEnd: number, value: number): void {
+    if (this.count === this.values.length) this.grow();
+    this.tagStarts[this.count] = tagStart;
+    this.tagEnds[this.count] = tagEnd;
+    this.values[this.count] = value;
+    this.count += 1;
   }
 
-  /** Reads a varint of at most 7 bytes (< 2^49, exact as a double); -1 otherwise. */
-  varint(): number {
-    let result = 0;
-    let scale = 1;
-    for (let i = 0; i < 7 && this.at < this.end; i++) {
-      const byte = this.bytes[this.at++];
-      result += (byte & 0x7f) * scale;
-      if (byte < 0x80) return result;
-      scale *= 128;
-    }
-    return -1;
-  }
-
-  /** Reads a length prefix and returns the end of the delimited field, or -1. */
-  delimited(): number {
-    const length = this.varint();
-    const end = this.at + length;
-    return length < 0 || end > this.end ? -1 : end;
+  private grow(): void {
+    const size = this.values.length * 2;
+    this.tagStarts = copyInto(new Int32Array(size), this.tagStarts);
+    this.tagEnds = copyInto(new Int32Array(size), this.tagEnds);
+    this.values = copyInto(new Float64Array(size), this.values);
   }
 }
 
-const scratch = new DataView(new ArrayBuffer(8));
-
-function float32At(bytes: Uint8Array, at: number): number {
-  for (let i = 0; i < 4; i++) scratch.setUint8(i, bytes[at + i]);
-  return scratch.getFloat32(0, true);
+function copyInto<T extends Int32Array | Float64Array>(to: T, from: T): T {
+  to.set(from as never);
+  return to;
 }
 
-function float64At(bytes: Uint8Array, at: number): number {
-  for (let i = 0; i < 8; i++) scratch.setUint8(i, bytes[at + i]);
-  return scratch.getFloat64(0, true);
+// The cursor of the scan in progress: module state, so no object per record.
+let bytes: Uint8Array = new Uint8Array(0);
+let at = 0;
+
+/** A varint of at most 7 bytes (< 2^49, exact as a double), or -1 when longer or cut at `end`. */
+function varint(end: number): number {
+  if (at < end && bytes[at] < 0x80) return bytes[at++];
+  let result = 0;
+  let scale = 1;
+  for (let i = 0; i < 7 && at < end; i++) {
+    const byte = bytes[at++];
+    result += (byte & 0x7f) * scale;
+    if (byte < 0x80) return result;
+    scale *= 128;
+  }
+  return -1;
 }
 
-/** Scans `payload` into `out` (reused between calls); false if the event is not plain scalars. */
-export function scanScalarEvent(payload: Uint8Array, out: ScannedScalars): boolean {
-  const wire = new Wire(payload, 0, payload.length);
+/** Reads a length prefix; the end of the delimited field, or -1 when it overruns `end`. */
+function delimited(end: number): number {
+  const length = varint(end);
+  const fieldEnd = at + length;
+  return length < 0 || fieldEnd > end ? -1 : fieldEnd;
+}
+
+const LITTLE_ENDIAN = endianness() === 'LE';
+const number64 = new Float64Array(1);
+const number32 = new Float32Array(number64.buffer, 0, 1);
+const numberBytes = new Uint8Array(number64.buffer);
+
+/** The little-endian float of `width` (4 or 8) bytes at the cursor, which it passes. */
+function float(width: number): number {
+  for (let i = 0; i < width; i++) {
+    numberBytes[LITTLE_ENDIAN ? i : width - 1 - i] = bytes[at + i];
+  }
+  at += width;
+  return width === 4 ? number32[0] : number64[0];
+}
+
+/**
+ * Scans the Event in `source[start, end)` into `out`; false (with `out` in no
+ * defined state) when it is not plain scalars. Tag ranges index `source`.
+ */
+export function scanScalarEvent(
+  source: Uint8Array,
+  start: number,
+  end: number,
+  out: ScannedScalars,
+): boolean {
+  bytes = source;
+  at = start;
   out.wallTime = 0;
   out.step = 0;
-  out.tagStarts.length = out.tagEnds.length = out.values.length = 0;
+  out.count = 0;
   let sawSummary = false;
-  while (wire.at < wire.end) {
-    const key = wire.varint();
-    if (key === 0x09 && wire.at + 8 <= wire.end) {
-      out.wallTime = float64At(payload, wire.at);
-      wire.at += 8;
+  while (at < end) {
+    const key = varint(end);
+    if (key === 0x09 && at + 8 <= end) {
+      out.wallTime = float(8);
     } else if (key === 0x10) {
-      out.step = wire.varint();
+      out.step = varint(end);
       if (out.step < 0) return false;
     } else if (key === 0x2a) {
-      const end = wire.delimited();
-      if (end < 0 || !scanSummary(new Wire(payload, wire.at, end), out)) return false;
-      wire.at = end;
+      const summaryEnd = delimited(end);
+      if (summaryEnd < 0 || !scanSummary(summaryEnd, out)) return false;
       sawSummary = true;
     } else {
       return false;
     }
   }
-  return sawSummary && out.values.length > 0;
+  return sawSummary && out.count > 0;
 }
 
-function scanSummary(wire: Wire, out: ScannedScalars): boolean {
-  while (wire.at < wire.end) {
-    if (wire.varint() !== 0x0a) return false;
-    const end = wire.delimited();
-    if (end < 0 || !scanValue(new Wire(wire.bytes, wire.at, end), out)) return false;
-    wire.at = end;
+function scanSummary(end: number, out: ScannedScalars): boolean {
+  while (at < end) {
+    if (varint(end) !== 0x0a) return false;
+    const valueEnd = delimited(end);
+    if (valueEnd < 0 || !scanValue(valueEnd, out)) return false;
   }
   return true;
 }
 
-function scanValue(wire: Wire, out: ScannedScalars): boolean {
+/** One Summary.Value; a second value field (a oneof given twice) goes to the full decoder. */
+function scanValue(end: number, out: ScannedScalars): boolean {
   let tagStart = -1;
   let tagEnd = -1;
-  let value: number | null = null;
-  while (wire.at < wire.end) {
-    const key = wire.varint();
+  let value = NaN;
+  let values = 0;
+  while (at < end) {
+    const key = varint(end);
     if (key === 0x0a) {
-      tagEnd = wire.delimited();
-      tagStart = wire.at;
+      tagEnd = delimited(end);
       if (tagEnd < 0) return false;
-      wire.at = tagEnd;
-    } else if (key === 0x15 && wire.at + 4 <= wire.end) {
-      value = float32At(wire.bytes, wire.at);
-      wire.at += 4;
+      tagStart = at;
+      at = tagEnd;
+    } else if (key === 0x15 && at + 4 <= end) {
+      value = float(4);
+      values += 1;
     } else if (key === 0x42) {
-      const end = wire.delimited();
-      value = end < 0 ? null : scanScalarTensor(new Wire(wire.bytes, wire.at, end));
-      if (value === null) return false;
-      wire.at = end;
+      const tensorEnd = delimited(end);
+      if (tensorEnd < 0 || !scanScalarTensor(tensorEnd)) return false;
+      value = tensorValue;
+      values += 1;
     } else {
       return false;
     }
   }
-  if (tagStart < 0 || value === null) return false;
-  out.tagStarts.push(tagStart);
-  out.tagEnds.push(tagEnd);
-  out.values.push(value);
+  if (tagStart < 0 || values !== 1) return false;
+  out.push(tagStart, tagEnd, value);
   return true;
 }
 
-/** A rank-0 DT_FLOAT tensor's one value, or null for any other tensor. */
-function scanScalarTensor(wire: Wire): number | null {
-  let dtype = 0;
-  let value: number | null = null;
-  while (wire.at < wire.end) {
-    const key = wire.varint();
+/** The number of the tensor `scanScalarTensor` accepted last. */
+let tensorValue = NaN;
+
+/**
+ * A rank-0 DT_FLOAT or DT_DOUBLE tensor holding exactly one number, from
+ * exactly one source; anything else (a shape, other fields, no value or two)
+ * is left to the full decoder.
+ */
+function scanScalarTensor(end: number): boolean {
+  let dtype = DataType.INVALID as number;
+  let width = 0;
+  let sources = 0;
+  while (at < end) {
+    const key = varint(end);
     if (key === 0x08) {
-      dtype = wire.varint();
+      dtype = varint(end);
     } else if (key === 0x12) {
-      // Only an empty shape (rank 0) is a scalar here.
-      if (wire.varint() !== 0) return null;
-    } else if (key === 0x2a || key === 0x22) {
-      // Packed float_val, or tensor_content: exactly four bytes either way.
-      if (wire.varint() !== 4 || wire.at + 4 > wire.end) return null;
-      value = float32At(wire.bytes, wire.at);
-      wire.at += 4;
+      // An empty TensorShapeProto is rank 0; any dim or unknown_rank is not.
+      if (varint(end) !== 0) return false;
+    } else if (key === 0x22 || key === 0x2a || key === 0x32) {
+      // tensor_content, packed float_val, packed double_val: one number each.
+      width = varint(end);
+      if ((width !== 4 && width !== 8) || (key !== 0x22 && width !== (key === 0x2a ? 4 : 8))) {
+        return false;
+      }
+      if (at + width > end) return false;
+      tensorValue = float(width);
+      sources += 1;
+    } else if ((key === 0x2d && at + 4 <= end) || (key === 0x31 && at + 8 <= end)) {
+      // Unpacked float_val or double_val.
+      width = key === 0x2d ? 4 : 8;
+      tensorValue = float(width);
+      sources += 1;
     } else {
-      return null;
+      return false;
     }
   }
-  return dtype === DataType.FLOAT ? value : null;
+  const wantWidth = dtype === DataType.FLOAT ? 4 : dtype === DataType.DOUBLE ? 8 : -1;
+  return sources === 1 && width === wantWidth;
 }

@@ -1,0 +1,45 @@
+/**
+ * Tag strings looked up by their UTF-8 bytes, so a record whose tag was seen
+ * before costs a hash and a byte comparison, not a new string: a scalar log
+ * names the same hundred tags millions of times.
+ */
+
+interface InternedTag {
+  bytes: Uint8Array;
+  text: string;
+}
+
+export class TagInterner {
+  /** FNV-1a hash of a tag's bytes → the tags with that hash (almost always one). */
+  private readonly byHash = new Map<number, InternedTag[]>();
+
+  /** The tag spelled by `source[start, end)`, decoded once per distinct tag. */
+  intern(source: Uint8Array, start: number, end: number): string {
+    const hash = hashOf(source, start, end);
+    const candidates = this.byHash.get(hash);
+    if (candidates) {
+      for (const candidate of candidates) {
+        if (sameBytes(candidate.bytes, source, start, end)) return candidate.text;
+      }
+    }
+    const bytes = source.slice(start, end);
+    // Buffer's decoder, as protobufjs uses on Buffers: both paths spell a tag alike.
+    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
+    const tag: InternedTag = { bytes, text };
+    if (candidates) candidates.push(tag);
+    else this.byHash.set(hash, [tag]);
+    return tag.text;
+  }
+}
+
+function hashOf(source: Uint8Array, start: number, end: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ source[i], 0x01000193);
+  return hash >>> 0;
+}
+
+function sameBytes(known: Uint8Array, source: Uint8Array, start: number, end: number): boolean {
+  if (known.length !== end - start) return false;
+  for (let i = 0; i < known.length; i++) if (known[i] !== source[start + i]) return false;
+  return true;
+}
