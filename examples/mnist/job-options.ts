@@ -56,7 +56,7 @@ const PER_MODEL: Record<ModelKind, ModelDefaults> = {
     probesPerClass: 2,
   },
   linear: {
-    trainSize: 60_000,
+    trainSize: 50_000,
     epochs: 1,
     batchSize: 32,
     learningRate: 0.1,
