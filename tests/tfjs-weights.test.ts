@@ -131,6 +131,21 @@ describe('logWeights', () => {
     model.dispose();
   });
 
+  it('logs templates under the same tags for a second model with the same layer names', async () => {
+    // tfjs renames the second model's variables `lin/kernel_1`; tags must not follow.
+    const models = [0, 1].map(() => {
+      const model = tf.sequential();
+      model.add(tf.layers.dense({ inputShape: [4], units: 2, name: 'lin' }));
+      return model;
+    });
+    const { values } = await logged(models[1]);
+    expect([...tagsOf(values)]).toEqual(
+      expect.arrayContaining(['weights/lin/kernel', 'weights/lin/bias', 'templates/lin']),
+    );
+    expect(metadataOf(values, 'templates/lin')).toMatchObject({ role: TensorRole.CLASS_TEMPLATE });
+    models.forEach((model) => model.dispose());
+  });
+
   it('never throws on NaN or infinite weights', async () => {
     const model = tf.sequential();
     model.add(tf.layers.dense({ inputShape: [2], units: 2, name: 'bad' }));

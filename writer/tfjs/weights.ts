@@ -43,9 +43,15 @@ export async function logWeights(
   }
 }
 
-/** The variable's short name: `kernel` of `dense_Dense1/kernel`. */
-export function weightName(variable: { name: string }): string {
-  return variable.name.slice(variable.name.lastIndexOf('/') + 1);
+/**
+ * The variable's short name: `kernel` of `dense_Dense1/kernel`. tfjs makes
+ * variable names unique per process (a second model's is `.../kernel_1`), so
+ * the name given at creation is used where tfjs keeps it: tags and the
+ * kernel/bias checks must not depend on how many models a process built.
+ */
+export function weightName(variable: { name: string; originalName?: string }): string {
+  const name = variable.originalName ?? variable.name;
+  return name.slice(name.lastIndexOf('/') + 1);
 }
 
 async function logVariable(
