@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
 import { TensorRole } from '../proto/index.js';
-import { parseStrictJson } from '../server/json.js';
+import { parseStrictJson, toStrictJson } from '../server/json.js';
 import { defaultStaticDir } from '../server/routes/static.js';
 import { serve, ServeError, type Serving } from '../server/serve.js';
 import { FakeReader } from './helpers/fake-reader.js';
@@ -560,5 +560,24 @@ describe('logging', () => {
 describe('the default viewer directory', () => {
   it('is dist/plugin-frontend under the package root, found from the server module', () => {
     expect(defaultStaticDir()).toBe(join(REPO_ROOT, 'dist', 'plugin-frontend'));
+  });
+});
+
+describe('strict JSON', () => {
+  it('spells non-finite numbers at any depth and in typed arrays as strings', () => {
+    const body = {
+      a: [1, NaN, { b: -Infinity }],
+      c: Float32Array.from([0.5, Infinity]),
+      d: 'NaN',
+    };
+    expect(toStrictJson(body)).toBe(
+      '{"a":[1,"NaN",{"b":"-Infinity"}],"c":[0.5,"Infinity"],"d":"NaN"}',
+    );
+  });
+
+  it('leaves the value it encodes unchanged', () => {
+    const entries = [[0, 1, NaN, 0]];
+    toStrictJson({ entries });
+    expect(entries[0][2]).toBeNaN();
   });
 });
