@@ -31,7 +31,10 @@ export interface LensboardApp {
   events: EventStreams;
 }
 
-/** Problems already logged; a repeated one (a client polling a broken file) is logged once. */
+/**
+ * Distinct server faults remembered so each is logged once at error level; a
+ * client polling a broken file repeats the same one. The set is bounded.
+ */
 const MAX_REMEMBERED_PROBLEMS = 1000;
 
 export function createApp(options: AppOptions): LensboardApp {

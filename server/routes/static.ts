@@ -25,8 +25,8 @@ export function staticRoutes(staticDir: string): Router {
   const router = Router();
   router.use(express.static(staticDir, { index: 'index.html', dotfiles: 'ignore' }));
 
-  // Reached only when the build has no index.html; checked per request so a
-  // build made while the server runs is picked up.
+  // Reached only while the build has no index.html: express.static looks on
+  // every request, so a build made while the server runs is picked up.
   router.get('/', function viewerNotBuilt(_req, res) {
     res.status(503).type('text/plain; charset=utf-8');
     res.send(
