@@ -74,7 +74,9 @@ export class ReservoirSlots {
     this.seen += 1;
     this.orderCache = null;
     const slot = this.used < this.capacity ? this.used++ : this.replacedSlot();
-    if (slot >= this.sequence.length) this.sequence = grown(this.sequence, slot + 1);
+    if (slot >= this.sequence.length) {
+      this.sequence = grown(this.sequence, slot + 1, this.capacity);
+    }
     this.sequence[slot] = this.nextSequence++;
     this.newestSlot = slot;
     return slot;
@@ -122,14 +124,19 @@ export class ReservoirSlots {
   }
 }
 
-/** `array` copied into one at least `size` long, doubling. */
+/**
+ * `array` copied into a longer one that holds at least `size` items: four
+ * times as long, but never beyond `limit` (a reservoir's capacity), so a
+ * series of 1000 points grows three times and wastes no slots.
+ */
 export function grown<T extends Float64Array | Float32Array | Int32Array>(
   array: T,
   size: number,
+  limit = Infinity,
 ): T {
   let length = Math.max(array.length, 1);
-  while (length < size) length *= 2;
-  const bigger = new (array.constructor as new (length: number) => T)(length);
+  while (length < size) length *= 4;
+  const bigger = new (array.constructor as new (length: number) => T)(Math.min(length, limit));
   bigger.set(array as never);
   return bigger;
 }

@@ -12,6 +12,11 @@
  * Value{tag=1, tensor=8} with a rank-0 tensor holding one number: DT_FLOAT in
  * float_val (packed or not) or a 4-byte tensor_content, or DT_DOUBLE in
  * double_val or an 8-byte tensor_content.
+ *
+ * The layout every TensorFlow-style writer uses (fields in number order,
+ * short lengths, a packed float_val or a simple_value) is matched first by
+ * `scanUsualLayout`, in local variables only; any other layout is read by
+ * the general field-by-field scan.
  */
 import { endianness } from 'node:os';
 import { DataType } from '../proto/index.js';
@@ -97,6 +102,89 @@ export function scanScalarEvent(
   end: number,
   out: ScannedScalars,
 ): boolean {
+  return scanUsualLayout(source, start, end, out) || scanAnyLayout(source, start, end, out);
+}
+
+/**
+ * Event{wall_time, step (optional, under 2^49), summary} with values
+ * {tag, simple_value} or {tag, tensor{dtype FLOAT, shape {}, float_val
+ * packed}}, every length under 128 but the summary's (under 16384); false
+ * at the first byte that differs, leaving the event to `scanAnyLayout`.
+ */
+function scanUsualLayout(b: Uint8Array, start: number, end: number, out: ScannedScalars): boolean {
+  let p = start;
+  if (b[p] !== 0x09 || p + 9 > end) return false;
+  out.wallTime = float64At(b, p + 1);
+  p += 9;
+  let step = 0;
+  if (b[p] === 0x10) {
+    p += 1;
+    for (let scale = 1; ; scale *= 128) {
+      if (p >= end || scale > 2 ** 42) return false;
+      const byte = b[p++];
+      step += (byte & 0x7f) * scale;
+      if (byte < 0x80) break;
+    }
+  }
+  out.step = step;
+  if (b[p] !== 0x2a) return false;
+  let length = b[p + 1];
+  p += 2;
+  if (length >= 0x80) {
+    if (b[p] >= 0x80) return false;
+    length = (length & 0x7f) + b[p++] * 128;
+  }
+  if (p + length !== end) return false;
+  out.count = 0;
+  while (p < end) {
+    // Summary.value: key, length, then the tag field's key and length.
+    const valueEnd = p + 2 + b[p + 1];
+    const tagLength = b[p + 3];
+    if (b[p] !== 0x0a || b[p + 1] >= 0x80 || b[p + 2] !== 0x0a || tagLength >= 0x80) return false;
+    const tagStart = p + 4;
+    p = tagStart + tagLength;
+    if (b[p] === 0x15 && p + 5 === valueEnd) {
+      out.push(tagStart, tagStart + tagLength, float32At(b, p + 1));
+    } else if (p + 12 === valueEnd && isFloatTensorHead(b, p)) {
+      out.push(tagStart, tagStart + tagLength, float32At(b, p + 8));
+    } else {
+      return false;
+    }
+    p = valueEnd;
+  }
+  return p === end && out.count > 0;
+}
+
+/** `42 0a 08 01 12 00 2a 04` at `p`: tensor{dtype FLOAT, shape {}, float_val [4 bytes]}. */
+function isFloatTensorHead(b: Uint8Array, p: number): boolean {
+  return (
+    b[p] === 0x42 &&
+    b[p + 1] === 0x0a &&
+    b[p + 2] === 0x08 &&
+    b[p + 3] === 0x01 &&
+    b[p + 4] === 0x12 &&
+    b[p + 5] === 0x00 &&
+    b[p + 6] === 0x2a &&
+    b[p + 7] === 0x04
+  );
+}
+
+function float32At(b: Uint8Array, p: number): number {
+  for (let i = 0; i < 4; i++) numberBytes[LITTLE_ENDIAN ? i : 3 - i] = b[p + i];
+  return number32[0];
+}
+
+function float64At(b: Uint8Array, p: number): number {
+  for (let i = 0; i < 8; i++) numberBytes[LITTLE_ENDIAN ? i : 7 - i] = b[p + i];
+  return number64[0];
+}
+
+function scanAnyLayout(
+  source: Uint8Array,
+  start: number,
+  end: number,
+  out: ScannedScalars,
+): boolean {
   bytes = source;
   at = start;
   out.wallTime = 0;
@@ -110,7 +198,9 @@ export function scanScalarEvent(
     } else if (key === 0x10) {
       out.step = varint(end);
       if (out.step < 0) return false;
-    } else if (key === 0x2a) {
+    } else if (key === 0x2a && !sawSummary) {
+      // A second summary field would merge in protobuf's rules but replace in
+      // protobufjs's; the full decoder alone decides what such an event holds.
       const summaryEnd = delimited(end);
       if (summaryEnd < 0 || !scanSummary(summaryEnd, out)) return false;
       sawSummary = true;

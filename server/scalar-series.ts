@@ -59,11 +59,12 @@ export class ScalarSeries {
   }
 
   private grow(size: number): void {
-    this.steps = grown(this.steps, size);
-    this.wallTimes = grown(this.wallTimes, size);
-    this.values = grown(this.values, size);
-    this.segments = grown(this.segments, size);
-    this.files = grown(this.files, size);
+    const limit = this.slots.capacity;
+    this.steps = grown(this.steps, size, limit);
+    this.wallTimes = grown(this.wallTimes, size, limit);
+    this.values = grown(this.values, size, limit);
+    this.segments = grown(this.segments, size, limit);
+    this.files = grown(this.files, size, limit);
   }
 
   /** The kept points in offer order, as new objects. */

@@ -7,28 +7,44 @@
 interface InternedTag {
   bytes: Uint8Array;
   text: string;
+  /** The tag met right after this one last time: the likely next one. */
+  next: InternedTag | null;
 }
 
 export class TagInterner {
   /** FNV-1a hash of a tag's bytes → the tags with that hash (almost always one). */
   private readonly byHash = new Map<number, InternedTag[]>();
+  private last: InternedTag | null = null;
 
-  /** The tag spelled by `source[start, end)`, decoded once per distinct tag. */
+  /**
+   * The tag spelled by `source[start, end)`, decoded once per distinct tag.
+   * Loggers write their tags in the same order at every step, so the tag
+   * that followed the previous one last time is compared first, unhashed.
+   */
   intern(source: Uint8Array, start: number, end: number): string {
+    const guess = this.last?.next;
+    const tag =
+      guess && sameBytes(guess.bytes, source, start, end) ? guess : this.find(source, start, end);
+    if (this.last) this.last.next = tag;
+    this.last = tag;
+    return tag.text;
+  }
+
+  private find(source: Uint8Array, start: number, end: number): InternedTag {
     const hash = hashOf(source, start, end);
     const candidates = this.byHash.get(hash);
     if (candidates) {
       for (const candidate of candidates) {
-        if (sameBytes(candidate.bytes, source, start, end)) return candidate.text;
+        if (sameBytes(candidate.bytes, source, start, end)) return candidate;
       }
     }
     const bytes = source.slice(start, end);
     // Buffer's decoder, as protobufjs uses on Buffers: both paths spell a tag alike.
     const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
-    const tag: InternedTag = { bytes, text };
+    const tag: InternedTag = { bytes, text, next: null };
     if (candidates) candidates.push(tag);
     else this.byHash.set(hash, [tag]);
-    return tag.text;
+    return tag;
   }
 }
 

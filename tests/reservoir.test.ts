@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CAPACITY, Reservoir, seedOf } from '../server/reservoir.js';
+import { DEFAULT_CAPACITY, Reservoir, ReservoirSlots, seedOf } from '../server/reservoir.js';
 
 function fill(capacity: number, count: number, seed = 1): Reservoir<{ step: number }> {
   const reservoir = new Reservoir<{ step: number }>(capacity, seed);
@@ -73,5 +73,58 @@ describe('Reservoir', () => {
   it('derives a stable seed from a tag', () => {
     expect(seedOf('loss')).toBe(seedOf('loss'));
     expect(seedOf('loss')).not.toBe(seedOf('acc'));
+  });
+});
+
+describe('ReservoirSlots', () => {
+  function offerAll(slots: ReservoirSlots, count: number): number[] {
+    const stepOfSlot: number[] = [];
+    for (let step = 0; step < count; step++) stepOfSlot[slots.offer()] = step;
+    return stepOfSlot;
+  }
+
+  it('fills slots 0..capacity-1 in order, then replaces in place without growing', () => {
+    const slots = new ReservoirSlots(8, 3);
+    const chosen = Array.from({ length: 100 }, () => slots.offer());
+    expect(chosen.slice(0, 8)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(chosen.slice(8).every((slot) => slot >= 0 && slot < 8)).toBe(true);
+    expect(slots.size).toBe(8);
+    expect(slots.total).toBe(100);
+  });
+
+  it('never hands out slot 0 once full, so the first value stays', () => {
+    const slots = new ReservoirSlots(5, 9);
+    offerAll(slots, 5);
+    for (let i = 0; i < 10_000; i++) expect(slots.offer()).not.toBe(0);
+  });
+
+  it('lists slots in offer order, newest last, after many replacements', () => {
+    const slots = new ReservoirSlots(50, 11);
+    const stepOfSlot = offerAll(slots, 20_000);
+    const steps = Array.from(slots.ordered(), (slot) => stepOfSlot[slot]);
+    expect(steps).toEqual([...steps].sort((a, b) => a - b));
+    expect(steps[0]).toBe(0);
+    expect(steps[steps.length - 1]).toBe(19_999);
+    expect(stepOfSlot[slots.newest]).toBe(19_999);
+  });
+
+  it('keeps what the object reservoir keeps for the same seed', () => {
+    const slots = new ReservoirSlots(10, 42);
+    const stepOfSlot = offerAll(slots, 500);
+    const viaSlots = Array.from(slots.ordered(), (slot) => stepOfSlot[slot]);
+    expect(viaSlots).toEqual(steps(fill(10, 500, 42)));
+  });
+
+  it('returns the kept slots in offer order on remove and starts them again from slot 0', () => {
+    const slots = new ReservoirSlots(10, 5);
+    const stepOfSlot = offerAll(slots, 200);
+    const kept = slots.remove((slot) => stepOfSlot[slot] % 2 === 1);
+    const keptSteps = Array.from(kept, (slot) => stepOfSlot[slot]);
+    expect(keptSteps.every((step) => step % 2 === 0)).toBe(true);
+    expect(keptSteps).toEqual([...keptSteps].sort((a, b) => a - b));
+    expect(Array.from(slots.ordered())).toEqual(keptSteps.map((_, i) => i));
+    expect(slots.size).toBe(kept.length);
+    expect(slots.newest).toBe(kept.length - 1);
+    expect(slots.offer()).toBe(kept.length);
   });
 });

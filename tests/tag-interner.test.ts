@@ -1,0 +1,38 @@
+/** Tags interned by their bytes: one string per distinct tag, whatever order tags come in. */
+import { describe, expect, it } from 'vitest';
+import { TagInterner } from '../server/tag-interner.js';
+
+const bytes = (text: string) => new Uint8Array(Buffer.from(text));
+
+/** `text` placed inside a larger buffer at `offset`, as a tag sits in a record. */
+function inBuffer(text: string, offset: number): [Uint8Array, number, number] {
+  const encoded = bytes(text);
+  const buffer = new Uint8Array(offset + encoded.length + 5).fill(0x7a);
+  buffer.set(encoded, offset);
+  return [buffer, offset, offset + encoded.length];
+}
+
+describe('TagInterner', () => {
+  it('spells each tag as its UTF-8 bytes decode, wherever the bytes sit', () => {
+    const interner = new TagInterner();
+    expect(interner.intern(...inBuffer('loss', 3))).toBe('loss');
+    expect(interner.intern(...inBuffer('verlust/ä→ö', 11))).toBe('verlust/ä→ö');
+    expect(interner.intern(...inBuffer('', 0))).toBe('');
+  });
+
+  it('tells apart tags of equal length and shared prefixes, in any order', () => {
+    const interner = new TagInterner();
+    const tags = Array.from({ length: 300 }, (_, i) => `metrics/tag_${String(i).padStart(3, '0')}`);
+    const order = [...tags, ...tags, ...[...tags].reverse(), ...tags.filter((_, i) => i % 7 === 0)];
+    for (const tag of order) expect(interner.intern(...inBuffer(tag, tag.length % 5))).toBe(tag);
+  });
+
+  it('does not keep a view of the buffer it was given', () => {
+    const interner = new TagInterner();
+    const [buffer, start, end] = inBuffer('acc', 2);
+    interner.intern(buffer, start, end);
+    buffer.fill(0x41);
+    expect(interner.intern(...inBuffer('acc', 0))).toBe('acc');
+    expect(interner.intern(buffer, start, end)).toBe('AAA');
+  });
+});
