@@ -4,6 +4,7 @@
  * cases that need exact control (payloads outside the sample, live changes).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -254,6 +255,22 @@ describe('with an in-memory index', () => {
       await stream.cancel();
       await expect.poll(() => reader.listenerCount).toBe(0);
       expect(server.app.events.size).toBe(0);
+    });
+
+    it('drop a client that stops reading once a megabyte waits unsent', async () => {
+      const socket = connect(Number(new URL(server.base).port), '127.0.0.1');
+      socket.write('GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+      await expect.poll(() => reader.listenerCount).toBe(1);
+      socket.pause();
+
+      const bulky = [{ run: 'r'.repeat(64 * 1024) }];
+      for (let batch = 0; batch < 400 && reader.listenerCount > 0; batch++) {
+        reader.emit(bulky);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      expect(reader.listenerCount).toBe(0);
+      expect(server.app.events.size).toBe(0);
+      socket.destroy();
     });
 
     it('end every open stream when the server shuts down', async () => {

@@ -11,6 +11,13 @@ import { toStrictJson } from '../json.js';
 /** Proxies commonly drop connections idle for 30-60 s; 15 s stays well inside that. */
 export const HEARTBEAT_MS = 15_000;
 
+/**
+ * A client that stops reading lets writes pile up in memory. Past this many
+ * unsent bytes its connection is dropped; the client reconnects and
+ * refetches, which is what it must do after any lost stream anyway.
+ */
+export const MAX_UNSENT_BYTES = 1 << 20;
+
 export class EventStreams {
   /** Open streams, each with the function that detaches it from the reader and timer. */
   private readonly open = new Map<Response, () => void>();
@@ -37,10 +44,18 @@ export class EventStreams {
 
   /** Ends every stream; clients see the end of the response and may reconnect later. */
   closeAll(): void {
-    for (const res of [...this.open.keys()]) {
-      this.detach(res);
-      res.end();
-    }
+    for (const res of [...this.open.keys()]) this.end(res);
+  }
+
+  private end(res: Response): void {
+    this.detach(res);
+    res.end();
+  }
+
+  /** Ending would wait to flush what the client is not reading; destroying frees it now. */
+  private drop(res: Response): void {
+    this.detach(res);
+    res.destroy();
   }
 
   private attach(res: Response): void {
@@ -53,11 +68,14 @@ export class EventStreams {
     res.flushHeaders();
     res.write(': connected\n\n');
 
-    const send = (changes: LogdirChange[]) => {
-      if (changes.length > 0) res.write(changesEvent(changes));
+    const send = (text: string) => {
+      if (res.writableLength <= MAX_UNSENT_BYTES) res.write(text);
+      else this.drop(res);
     };
-    const unsubscribe = this.reader.onChange(send);
-    const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), this.heartbeatMs);
+    const unsubscribe = this.reader.onChange((changes) => {
+      if (changes.length > 0) send(changesEvent(changes));
+    });
+    const heartbeat = setInterval(() => send(': heartbeat\n\n'), this.heartbeatMs);
     heartbeat.unref();
     this.open.set(res, () => {
       unsubscribe();
