@@ -47,8 +47,12 @@ describe.each(['SIGTERM', 'SIGINT'] as const)('a running lensboard stopped by %s
   it('prints a loopback URL and serves the logdir there', async () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     expect(cli.printed).toContain(`lensboard is serving ${logdir} at ${url}`);
-    const runs = await (await fetch(`${url}api/runs`)).json();
-    expect(runs.runs.map((run: { name: string }) => run.name)).toEqual(['train']);
+    // The first reload pass may still run when the URL is printed.
+    const runNames = async () => {
+      const body = await (await fetch(`${url}api/runs`)).json();
+      return body.loading ? null : body.runs.map((run: { name: string }) => run.name);
+    };
+    await expect.poll(runNames, { timeout: 20_000 }).toEqual(['train']);
   });
 
   it(`ends live streams and exits with status 0`, async () => {

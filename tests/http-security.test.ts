@@ -216,6 +216,20 @@ describe('parameter shapes', () => {
   });
 });
 
+describe('malformed percent-encoding', () => {
+  it.each([
+    '/%',
+    '/%E0%A4%A',
+    '/api/%',
+    '/api/scalars?run=%&tag=loss',
+    '/api/scalars?run=train&tag=%ZZ',
+  ])('is a client error with a JSON body, never a fault: %s', async (path) => {
+    const response = await fetch(server.base + path);
+    expect(response.status).toBe(404);
+    expect((await response.json()).error.status).toBe(404);
+  });
+});
+
 describe('server faults', () => {
   it('answer a failed read with a 500 that hides the cause and logs it once', async () => {
     const url = `${server.base}/api/image?run=train&tag=digits&step=0&index=0`;
