@@ -14,7 +14,12 @@ import { parseStrictJson, toStrictJson } from '../server/json.js';
 import { defaultStaticDir } from '../server/routes/static.js';
 import { serve, ServeError, type Serving } from '../server/serve.js';
 import { FakeReader } from './helpers/fake-reader.js';
-import { getJson, startTestServer, type TestServer } from './helpers/app-server.js';
+import {
+  getJson,
+  startTestServer,
+  waitUntilLoaded,
+  type TestServer,
+} from './helpers/app-server.js';
 import { REPO_ROOT } from './helpers/cli-process.js';
 import { SseReader } from './helpers/sse.js';
 import { greyImage, tempLogdir, writeRun } from './helpers/write-logdir.js';
@@ -539,15 +544,6 @@ describe('serve()', () => {
     }
   });
 });
-
-/** The first reload pass runs after serve() resolves; tests that count values wait for it. */
-async function waitUntilLoaded(url: string): Promise<void> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    if ((await getJson(`${url}api/runs`)).body.loading === false) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`${url} still loading after 200 polls`);
-}
 
 describe('logging', () => {
   it('writes nothing for answered requests, client mistakes included, by default', async () => {

@@ -9,7 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeReader } from './helpers/fake-reader.js';
-import { getJson, startTestServer, type TestServer } from './helpers/app-server.js';
+import {
+  getJson,
+  startTestServer,
+  waitUntilLoaded,
+  type TestServer,
+} from './helpers/app-server.js';
 import { tempLogdir, writeRun } from './helpers/write-logdir.js';
 import { serve, type Serving } from '../server/serve.js';
 
@@ -259,6 +264,7 @@ describe('a logdir with symlinks leading out of it', () => {
     symlinkSync(join(outer, 'outside'), join(logdir, 'escape'));
     symlinkSync(join(outer, 'outside', 'secret.txt'), join(logdir, 'train', 'secret.txt'));
     serving = await serve({ logdir, port: 0, staticDir: join(outer, 'no-viewer') });
+    await waitUntilLoaded(serving.url);
   });
 
   afterAll(async () => {
@@ -285,6 +291,7 @@ describe('a logdir with symlinks leading out of it', () => {
   it('never lists the outside file in runs or tags', async () => {
     const runs = await (await fetch(`${serving.url}api/runs`)).text();
     const tags = await (await fetch(`${serving.url}api/tags?run=train`)).text();
+    expect(JSON.parse(runs).runs.map((run: { name: string }) => run.name)).toEqual(['train']);
     expect(runs + tags).not.toContain(SECRET);
     expect(runs + tags).not.toContain('secret.txt');
   });

@@ -41,3 +41,12 @@ export async function getJson(url: string): Promise<{ status: number; body: any 
   const response = await fetch(url);
   return { status: response.status, body: await response.json() };
 }
+
+/** The first reload pass runs after serve() resolves; tests that count values wait for it. */
+export async function waitUntilLoaded(url: string): Promise<void> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    if ((await getJson(`${url}api/runs`)).body.loading === false) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`${url} still loading after 200 polls`);
+}
