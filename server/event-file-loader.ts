@@ -5,19 +5,78 @@
  * and the next call starts there again. A corrupt record is data loss: the
  * file is stopped for good at that offset, and everything read before stays.
  */
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import {
   checkRecordAt,
   DataLossError,
   FOOTER_BYTES,
   HEADER_BYTES,
+  MAX_RECORD_BYTES,
   readRecord,
   type FramedRecord,
 } from '../writer/record.js';
 
 /** Bytes read from disk at a time; a larger record is read whole. */
 const DEFAULT_CHUNK_BYTES = 4 << 20;
-const EMPTY = Buffer.alloc(0);
+
+/** File bytes from `offset`: `bytes` is the part of `buffer` that `length` asked for and got. */
+interface Chunk {
+  bytes: Buffer;
+  offset: number;
+  length: number;
+  buffer: Buffer;
+}
+
+async function readChunk(handle: FileHandle, offset: number, length: number): Promise<Chunk> {
+  const buffer = takeBuffer(length);
+  try {
+    const { bytesRead } = await handle.read(buffer, 0, length, offset);
+    return { bytes: buffer.subarray(0, bytesRead), offset, length, buffer };
+  } catch (error) {
+    releaseBuffer(buffer);
+    throw error;
+  }
+}
+
+/**
+ * Where the first record that `bytes` does not hold whole starts, and the
+ * bytes it needs, from the length fields alone: the checksums are checked
+ * when the records are parsed. A length past the record cap asks for a
+ * header only, since parsing stops there with data loss anyway.
+ */
+function cutOf(bytes: Buffer): [at: number, needed: number] {
+  let at = 0;
+  while (bytes.length - at >= HEADER_BYTES) {
+    const length = bytes.readUInt32LE(at);
+    if (bytes.readUInt32LE(at + 4) !== 0 || length > MAX_RECORD_BYTES) break;
+    const size = HEADER_BYTES + length + FOOTER_BYTES;
+    if (bytes.length - at < size) return [at, size];
+    at += size;
+  }
+  return [at, HEADER_BYTES];
+}
+
+/**
+ * Chunk buffers of the default size, shared by every file of the process:
+ * files are read one after another, and reusing their buffers spares the
+ * garbage collector hundreds of megabytes of short-lived allocations when a
+ * large logdir loads. A buffer is owned by one read pass until released.
+ */
+const sparePool: Buffer[] = [];
+const POOLED_BUFFERS = 4;
+
+function takeBuffer(length: number): Buffer {
+  if (length <= DEFAULT_CHUNK_BYTES) {
+    return sparePool.pop() ?? Buffer.allocUnsafeSlow(DEFAULT_CHUNK_BYTES);
+  }
+  return Buffer.allocUnsafeSlow(length);
+}
+
+function releaseBuffer(buffer: Buffer): void {
+  if (buffer.length === DEFAULT_CHUNK_BYTES && sparePool.length < POOLED_BUFFERS) {
+    sparePool.push(buffer);
+  }
+}
 
 export interface ReadPass {
   /** Complete records handed to the callback in this pass. */
@@ -73,51 +132,66 @@ export class EventFileLoader {
   /**
    * Hands every complete record appended since the last call to `onRecord`,
    * in file order (see `RecordView` for how long a record stays valid).
-   * Awaits disk reads between chunks, so a large file lets other work run
-   * while it loads. Throws DataLossError once, when the corruption is met;
-   * later calls read nothing.
+   * While one chunk is parsed the next is already being read, so disk and
+   * checksums overlap, and a large file lets other work run between chunks.
+   * Throws DataLossError once, when the corruption is met; later calls read
+   * nothing.
    */
   async readNew(onRecord: (record: RecordView) => void): Promise<ReadPass> {
     const pass: ReadPass = { records: 0, offset: this.next, truncated: false };
     if (this.loss) return pass;
     const handle = await open(this.path, 'r');
+    let ahead: Promise<Chunk> | null = null;
+    let size = 0;
     try {
-      const { size } = await handle.stat();
-      let needed = HEADER_BYTES;
-      let chunk = EMPTY;
-      while (this.next < size) {
-        const length = Math.min(Math.max(this.chunkBytes, needed), size - this.next);
-        if (length < needed) {
-          pass.truncated = true;
-          break;
-        }
-        pass.truncated = false;
-        // One buffer per pass, replaced only by a larger one: no allocation per chunk.
-        if (chunk.length < length) chunk = Buffer.allocUnsafe(length);
-        const { bytesRead } = await handle.read(chunk, 0, length, this.next);
-        needed = this.parse(chunk.subarray(0, bytesRead), onRecord, pass);
-        if (bytesRead < length) break;
+      size = (await handle.stat()).size;
+      ahead = this.readAhead(handle, this.next, HEADER_BYTES, size);
+      while (ahead) {
+        const chunk = await ahead;
+        // The next chunk starts at the first record this one cuts, so no
+        // record is ever split between two buffers; it is read while this
+        // one is checked.
+        const [cut, needed] = cutOf(chunk.bytes);
+        const whole = chunk.bytes.length === chunk.length;
+        ahead = whole ? this.readAhead(handle, chunk.offset + cut, needed, size) : null;
+        this.parse(chunk.bytes, chunk.offset, onRecord, pass);
+        releaseBuffer(chunk.buffer);
       }
     } finally {
+      // A read still in flight must settle before its file handle closes.
+      await ahead?.then((chunk) => releaseBuffer(chunk.buffer)).catch(() => undefined);
       await handle.close();
     }
+    pass.truncated = this.next < size;
     pass.offset = this.next;
     return pass;
   }
 
-  /** Reads the records in `chunk` (which starts at `next`); returns the bytes the cut record needs. */
-  private parse(chunk: Buffer, onRecord: (record: RecordView) => void, pass: ReadPass): number {
-    const origin = this.next;
+  /** Starts reading the chunk at `offset`, which must hold `needed` bytes; null past the end. */
+  private readAhead(
+    handle: FileHandle,
+    offset: number,
+    needed: number,
+    size: number,
+  ): Promise<Chunk> | null {
+    const length = Math.min(Math.max(this.chunkBytes, needed), size - offset);
+    return length >= needed ? readChunk(handle, offset, length) : null;
+  }
+
+  /** Reads the whole records of `chunk` (file bytes from `origin`), up to the first cut one. */
+  private parse(
+    chunk: Buffer,
+    origin: number,
+    onRecord: (record: RecordView) => void,
+    pass: ReadPass,
+  ): void {
     const view = this.view;
     view.bytes = chunk;
     let at = 0;
     try {
       for (;;) {
         const size = checkRecordAt(chunk, at, this.path, origin);
-        if (size < 0) {
-          pass.truncated = true;
-          return -size;
-        }
+        if (size < 0) return;
         view.offset = origin + at;
         view.payloadStart = at + HEADER_BYTES;
         view.payloadEnd = at + size - FOOTER_BYTES;
