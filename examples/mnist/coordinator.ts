@@ -128,10 +128,10 @@ async function finish(ctx: JobContext, result: ModeResult): Promise<void> {
  */
 async function stopWorkers(transport: ProcessTransport, error: unknown): Promise<void> {
   if (!(error instanceof JobInterrupted)) {
-    transport.kill();
+    await transport.kill();
     return;
   }
-  const grace = setTimeout(() => transport.kill(), CLOSE_GRACE_MS);
+  const grace = setTimeout(() => void transport.kill(), CLOSE_GRACE_MS);
   await transport.close().catch(() => transport.kill());
   clearTimeout(grace);
 }

@@ -8,6 +8,9 @@ import { fileURLToPath } from 'node:url';
 import type { Reply, Request } from './messages.js';
 import { WorkerFailure, type Transport } from './transport.js';
 
+/** How long a worker may take to flush and exit after SIGTERM before SIGKILL. */
+const KILL_GRACE_MS = 10_000;
+
 /** A request or reply on the wire, matched by `id`. */
 export type Envelope<T> = { id: number; body: T };
 
@@ -72,14 +75,22 @@ export class ProcessTransport implements Transport {
     await Promise.all(exits);
   }
 
-  kill(): void {
+  async kill(): Promise<void> {
     this.closing = true;
     const stopped = new Error('workers stopped by the coordinator');
     for (const { reject } of this.pending.values()) reject(stopped);
     this.pending.clear();
+    const exits = this.children.map(exited);
     for (const child of this.children) {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     }
+    // SIGTERM lets a worker's writer flush what it queued; the job's failure is
+    // reported only once that is on disk. A worker stuck past the grace is killed.
+    const force = setTimeout(() => {
+      for (const child of this.children) if (child.exitCode === null) child.kill('SIGKILL');
+    }, KILL_GRACE_MS);
+    await Promise.all(exits);
+    clearTimeout(force);
   }
 
   private spawn(rank: number): ChildProcess {

@@ -17,8 +17,11 @@ export interface Transport {
   request(rank: number, request: Request): Promise<Reply>;
   /** Asks every worker to flush and exit, then waits for them. */
   close(): Promise<void>;
-  /** Stops every worker at once; used on failure and on interrupt. */
-  kill(): void;
+  /**
+   * Stops every worker at once (on failure and on interrupt); resolves when
+   * every worker has exited, having flushed what its writer had queued.
+   */
+  kill(): Promise<void>;
 }
 
 /** A worker that stopped answering: its rank, and why. */

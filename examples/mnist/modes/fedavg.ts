@@ -47,6 +47,9 @@ export async function runFedAvg(ctx: JobContext): Promise<ModeResult> {
       writeWeights(model, average);
       const test = evaluateModel(model, testImages, ctx.test.labels);
       ctx.log.testResults(step, test.accuracy, test.loss);
+      // The combined model's templates and activations at each evaluation show
+      // how the average itself learns, next to each worker's own snapshots.
+      await ctx.log.snapshot(model, ctx.probes, step);
     }
     await ctx.afterRound(step);
   }
