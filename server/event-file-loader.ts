@@ -134,10 +134,13 @@ export class EventFileLoader {
    * in file order (see `RecordView` for how long a record stays valid).
    * While one chunk is parsed the next is already being read, so disk and
    * checksums overlap, and a large file lets other work run between chunks.
-   * Throws DataLossError once, when the corruption is met; later calls read
-   * nothing.
+   * `afterChunk` is called after each chunk's records. Throws DataLossError
+   * once, when the corruption is met; later calls read nothing.
    */
-  async readNew(onRecord: (record: RecordView) => void): Promise<ReadPass> {
+  async readNew(
+    onRecord: (record: RecordView) => void,
+    afterChunk?: () => void,
+  ): Promise<ReadPass> {
     const pass: ReadPass = { records: 0, offset: this.next, truncated: false };
     if (this.loss) return pass;
     const handle = await open(this.path, 'r');
@@ -156,6 +159,7 @@ export class EventFileLoader {
         ahead = whole ? this.readAhead(handle, chunk.offset + cut, needed, size) : null;
         this.parse(chunk.bytes, chunk.offset, onRecord, pass);
         releaseBuffer(chunk.buffer);
+        afterChunk?.();
       }
     } finally {
       // A read still in flight must settle before its file handle closes.

@@ -118,12 +118,15 @@ export class LogdirLoader implements LogdirReader {
     for (const [name, run] of [...this.runLoaders].sort(byKey)) {
       if (this.closed) break;
       run.syncFiles(found.get(name) ?? []);
-      await run.reload();
-      const runChanges = run.takeChanges();
-      // Each run's changes go out as soon as it is read, so a long first
-      // load shows its runs one by one.
-      this.emit(runChanges);
-      changes.push(...runChanges);
+      // Changes go out while a run loads and once it is read, so a long
+      // first load shows values within a second and its runs one by one.
+      const publish = () => {
+        const runChanges = run.takeChanges();
+        this.emit(runChanges);
+        changes.push(...runChanges);
+      };
+      await run.reload(publish);
+      publish();
     }
     this.firstPassDone = true;
     return changes;

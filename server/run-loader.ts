@@ -58,6 +58,9 @@ import type {
 } from './model.js';
 import { Reservoir, seedOf } from './reservoir.js';
 
+/** Time between two progress reports of one run's reload. */
+const PROGRESS_INTERVAL_MS = 200;
+
 /** Where loading reports problems: one line per problem, never per record. */
 export interface LoadLogger {
   warn(message: string): void;
@@ -223,19 +226,29 @@ export class RunLoader {
     }
   }
 
-  /** Reads what was appended to every file, in file-name order. */
-  async reload(): Promise<void> {
+  /**
+   * Reads what was appended to every file, in file-name order. A long read
+   * calls `onProgress` every so often between chunks, so the changes so far
+   * can be taken and shown while the rest loads.
+   */
+  async reload(onProgress?: () => void): Promise<void> {
+    let reported = performance.now();
+    const progress = () => {
+      if (!onProgress || performance.now() - reported < PROGRESS_INTERVAL_MS) return;
+      reported = performance.now();
+      onProgress();
+    };
     for (const name of [...this.files.keys()].sort()) {
       const file = this.files.get(name);
-      if (file) await this.readFile(file);
+      if (file) await this.readFile(file, progress);
     }
     if (!this.readOnce) this.noteRunChange();
     this.readOnce = true;
   }
 
-  private async readFile(file: FileTail): Promise<void> {
+  private async readFile(file: FileTail, afterChunk: () => void): Promise<void> {
     try {
-      await file.loader.readNew((record) => this.handleRecord(file, record));
+      await file.loader.readNew((record) => this.handleRecord(file, record), afterChunk);
     } catch (error) {
       if (error instanceof DataLossError) {
         this.warn(`${error.message}; kept the records before it, stopped reading this file`);

@@ -19,6 +19,8 @@ export class ScalarSeries {
   private steps = new Float64Array(INITIAL_SLOTS);
   private wallTimes = new Float64Array(INITIAL_SLOTS);
   private values: Float32Array | Float64Array = new Float32Array(INITIAL_SLOTS);
+  /** True once `values` is a Float64Array. */
+  private wide = false;
   private segments = new Int32Array(INITIAL_SLOTS);
   /** Id of the event file each point came from, for purges and removed files. */
   private files = new Int32Array(INITIAL_SLOTS);
@@ -48,8 +50,9 @@ export class ScalarSeries {
   offer(step: number, wallTime: number, value: number, segment: number, file: number): void {
     const slot = this.slots.offer();
     if (slot >= this.steps.length) this.grow(slot + 1);
-    if (this.values instanceof Float32Array && Math.fround(value) !== value && value === value) {
+    if (!this.wide && Math.fround(value) !== value && value === value) {
       this.values = Float64Array.from(this.values);
+      this.wide = true;
     }
     this.steps[slot] = step;
     this.wallTimes[slot] = wallTime;

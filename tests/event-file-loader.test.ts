@@ -118,6 +118,40 @@ describe('EventFileLoader', () => {
     expect(await readSteps(loader)).toEqual([4]);
   });
 
+  it('calls back after each chunk, with the records read so far, so progress shows mid-file', async () => {
+    const events = scalars(
+      'loss',
+      Array.from({ length: 40 }, (_, i) => i),
+    );
+    const bytes = Buffer.concat(events.map(record));
+    const loader = new EventFileLoader(fileOf(bytes), Math.ceil(bytes.length / 4));
+    const readByChunk: number[] = [];
+    let read = 0;
+    await loader.readNew(
+      () => read++,
+      () => readByChunk.push(read),
+    );
+    expect(readByChunk.length).toBeGreaterThanOrEqual(4);
+    expect(readByChunk[0]).toBeGreaterThan(0);
+    expect(readByChunk[0]).toBeLessThan(40);
+    expect(readByChunk[readByChunk.length - 1]).toBe(40);
+  });
+
+  it('starts each chunk at a record boundary, whatever the chunk size', async () => {
+    const events = scalars(
+      'loss',
+      Array.from({ length: 30 }, (_, i) => i),
+    );
+    const bytes = Buffer.concat(events.map(record));
+    for (const chunkBytes of [1, 13, 50, 97, bytes.length - 1, bytes.length + 5]) {
+      const loader = new EventFileLoader(fileOf(bytes), chunkBytes);
+      expect(await readSteps(loader), `chunk of ${chunkBytes} bytes`).toEqual(
+        events.map((_, i) => i),
+      );
+      expect(loader.offset).toBe(bytes.length);
+    }
+  });
+
   it('rereads a record by offset, checking it again', async () => {
     const [a, b] = scalars('loss', [0, 1]).map(record);
     const path = fileOf(a, b);
