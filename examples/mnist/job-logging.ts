@@ -2,12 +2,10 @@
  * What the coordinator writes to `<logdir>/<run>/global/`: the job's
  * description, the combined model's test results, activations and weights,
  * how far each worker drifted from the average, what each worker trained on
- * and where its time went. Logging never stops the job: failures are reported
- * once on stderr.
+ * and where its time went.
  */
-import type * as tfjs from '@tensorflow/tfjs';
-import { SummaryWriter, TensorRole } from '../../writer/index.js';
-import { logActivations, logWeights, type ProbeBatch } from '../../writer/tfjs/index.js';
+import { TensorRole } from '../../writer/index.js';
+import { RunLog } from './run-log.js';
 
 /** Seconds one worker spent in one step, split by where they went. */
 export interface StepTiming {
@@ -16,18 +14,12 @@ export interface StepTiming {
   waiting: number;
 }
 
-export class GlobalLog {
-  readonly writer: SummaryWriter;
-  private readonly reported = new Set<string>();
-
+export class GlobalLog extends RunLog {
   constructor(
     logDir: string,
     private readonly worldSize: number,
   ) {
-    this.writer = new SummaryWriter(logDir, {
-      worldSize,
-      onError: (error) => this.report('writer', error),
-    });
+    super(logDir, 'coordinator', { worldSize });
   }
 
   description(job: object): void {
@@ -72,32 +64,5 @@ export class GlobalLog {
         }
       }),
     );
-  }
-
-  async snapshot(model: tfjs.LayersModel, probes: ProbeBatch, step: number): Promise<void> {
-    const options = {
-      onError: (error: Error) => this.report('snapshot', error),
-      onWarning: (message: string) => this.report(message, new Error(message)),
-    };
-    await logActivations(this.writer, model, probes, step, options).catch(options.onError);
-    await logWeights(this.writer, model, step, options).catch(options.onError);
-  }
-
-  async close(): Promise<void> {
-    await this.writer.close().catch((error: Error) => this.report('close', error));
-  }
-
-  private guard(kind: string, write: () => void): void {
-    try {
-      write();
-    } catch (error) {
-      this.report(kind, error as Error);
-    }
-  }
-
-  private report(kind: string, error: Error): void {
-    if (this.reported.has(kind)) return;
-    this.reported.add(kind);
-    console.error(`coordinator: logging ${kind} failed: ${error.message}`);
   }
 }

@@ -135,7 +135,7 @@ export class Replica {
   /** A last snapshot at the final step, then every event flushed to disk. */
   async close(): Promise<void> {
     if (this.log) {
-      await this.log.snapshot(this.model, this.step);
+      await this.log.snapshotModel(this.model, this.step);
       await this.log.close();
     }
     this.probeImages.dispose();
@@ -143,7 +143,7 @@ export class Replica {
 
   /** Logs the step just applied (metrics every step, a snapshot every `logEvery`). */
   async logNow(): Promise<void> {
-    await this.log?.snapshot(this.model, this.step);
+    await this.log?.snapshotModel(this.model, this.step);
   }
 
   private pending = { loss: NaN, accuracy: NaN };
@@ -160,7 +160,8 @@ export class Replica {
   private async afterStep(loss: number, accuracy: number): Promise<void> {
     this.step++;
     this.log?.metrics(this.step, loss, accuracy);
-    if (this.step % this.config.logEvery === 0) await this.log?.snapshot(this.model, this.step);
+    if (this.step % this.config.logEvery === 0)
+      await this.log?.snapshotModel(this.model, this.step);
   }
 
   private loss(batch: Batch): tfjs.Scalar {
