@@ -31,6 +31,7 @@ async function writeLogdir(logdir: string): Promise<void> {
     alpha.scalar('accuracy', step / 50, step, WALL + step);
     beta.scalar('loss', 3 / (step + 1), step, WALL + step);
   }
+  alpha.scalar('single/point', 0.5, 7, WALL + 7);
   [NaN, 2, NaN, 3, Infinity, 4].forEach((value, step) =>
     alpha.scalar('edge/values', value, step, WALL),
   );
@@ -50,6 +51,30 @@ async function writeLogdir(logdir: string): Promise<void> {
     global.scalar('test/accuracy', step / 10, step, WALL + step);
   }
   await Promise.all([alpha, beta, global, ...workers].map((writer) => writer.close()));
+}
+
+/** Pixels of the canvases under `selector` within a small distance of a CSS `rgb(...)` colour. */
+async function pixelsOfColor(page: Page, selector: string, color: string): Promise<number> {
+  const [r, g, b] = color.match(/\d+/g)!.map(Number);
+  const counts = await page.locator(selector).evaluateAll(
+    (hosts, want) =>
+      hosts.flatMap((host) =>
+        [...(host.shadowRoot ?? host).querySelectorAll('canvas')].map((canvas) => {
+          const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+          let near = 0;
+          for (let i = 0; i < data.length; i += 4) {
+            const distance =
+              Math.abs(data[i] - want[0]) +
+              Math.abs(data[i + 1] - want[1]) +
+              Math.abs(data[i + 2] - want[2]);
+            if (data[i + 3] > 200 && distance < 40) near++;
+          }
+          return near;
+        }),
+      ),
+    [r, g, b],
+  );
+  return counts.reduce((sum, n) => sum + n, 0);
 }
 
 /** The text of an element inside the app, found through shadow roots. */
@@ -94,7 +119,7 @@ describe('viewer shell', () => {
     const charts = page.locator('lb-scalars-view section[data-tag]');
     await expect
       .poll(() => charts.evaluateAll((s) => s.map((e) => e.getAttribute('data-tag'))))
-      .toEqual(['accuracy', 'edge/values', 'loss']);
+      .toEqual(['accuracy', 'edge/values', 'loss', 'single/point']);
     await expect
       .poll(async () => (await inkedPixels(page, 'lb-scalar-chart')).every((n) => n > 500))
       .toBe(true);
@@ -106,6 +131,20 @@ describe('viewer shell', () => {
     await expect
       .poll(() => note.textContent())
       .toContain('Not finite: 2 NaN (◆ top), 1 +Infinity (▲ top) at step 0, 2, 4');
+  });
+
+  it('draws a series of one point as a marker, also in a chart that showed another tag (B22)', async () => {
+    await page.goto(`${server.url}/?run=alpha`);
+    const charts = page.locator('lb-scalars-view section[data-tag]');
+    await expect.poll(() => charts.count()).toBe(4);
+    const swatch = page.locator('lb-run-sidebar label[data-run="alpha"] .swatch');
+    const color = await swatch.evaluate((el) => getComputedStyle(el).backgroundColor);
+
+    // The filter leaves one chart: the element that drew `accuracy` now draws `single/point`.
+    await page.locator('lb-scalars-view input[placeholder="regular expression"]').fill('single');
+    await expect.poll(() => charts.count()).toBe(1);
+    await expect.poll(() => pixelsOfColor(page, 'lb-scalar-chart', color)).toBeGreaterThan(12);
+    await screenshot(page, 'shell-single-point');
   });
 
   it('shows the image of the pinned step and moves one loaded sample per arrow key', async () => {
@@ -160,7 +199,7 @@ describe('viewer shell', () => {
 
   it("shows an event appended during the test without a reload, keeping the user's place", async () => {
     await page.goto(`${server.url}/?run=alpha&smoothing=0.3`);
-    await expect.poll(() => page.locator('lb-scalars-view section[data-tag]').count()).toBe(3);
+    await expect.poll(() => page.locator('lb-scalars-view section[data-tag]').count()).toBe(4);
     await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
 
     const late = new SummaryWriter(join(logdir, 'alpha'));

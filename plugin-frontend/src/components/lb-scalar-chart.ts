@@ -212,16 +212,25 @@ export class LbScalarChart extends LitElement {
             show: false,
             size: 6,
             fill: series.color,
-            filter: () => (series.isolated.length ? series.isolated : null),
+            filter: (_chart: uPlot, index: number) => this.isolatedOf(index),
           },
         })),
       ],
+      // Hooks read `this.plot`, never the plot the chart was built with: a chart
+      // element is reused for another tag or newer data with the same series layout
+      // (setData keeps these options), and stale markers or marks would be drawn.
       hooks: {
-        draw: [(chart) => this.drawOverlays(chart, plot)],
-        setCursor: [(chart) => this.updateReadout(chart, plot)],
+        draw: [(chart) => this.plot && this.drawOverlays(chart, this.plot)],
+        setCursor: [(chart) => this.plot && this.updateReadout(chart, this.plot)],
         setScale: [(chart, key) => key === 'x' && this.noteZoom(chart)],
       },
     };
+  }
+
+  /** Columns of uPlot series `index` to draw as markers: its isolated points, or none. */
+  private isolatedOf(index: number): number[] | null {
+    const isolated = this.plot?.series[index - 1]?.isolated ?? [];
+    return isolated.length ? isolated : null;
   }
 
   /** The step rule and the edge marks for values the axis cannot show. */

@@ -66,13 +66,21 @@ export class LbLineChart extends LitElement {
       width: this.width,
       height: this.height,
       scales: { x: { time: false } },
+      // A legend of names only: live values read "--" until the pointer is over the chart.
+      legend: { live: false },
       series: [
         { label: 'step' },
         ...plot.series.map((s) => ({
           label: s.segment > 0 ? `${s.run} (launch ${s.segment + 1})` : s.run,
           stroke: s.color,
           width: 1.5,
-          points: { show: (_u: uPlot, i: number) => plot.series[i - 1].isolated.length > 0 },
+          // Only points with no drawable neighbour get a marker, or they would vanish.
+          points: {
+            show: false,
+            size: 6,
+            fill: s.color,
+            filter: () => (s.isolated.length ? s.isolated : null),
+          },
         })),
       ],
       hooks: { draw: [(u) => this.drawMarks(u)] },
