@@ -201,7 +201,9 @@ export class RunLoader {
   /** Scratch space of the scalar fast path, reused for every record. */
   private readonly scanned = new ScannedScalars();
   private readonly scannedSeries: TagSeries[] = [];
-  private readonly tagNames = new TagInterner();
+  private readonly tagNames = new TagInterner<TagSeries>();
+  /** Bumped whenever `series` changes, which voids the series cached on interned tags. */
+  private seriesVersion = 0;
 
   constructor(
     readonly name: string,
@@ -285,9 +287,13 @@ export class RunLoader {
     const { step, wallTime, count, tagStarts, tagEnds, values } = this.scanned;
     const resolved = this.scannedSeries;
     for (let i = 0; i < count; i++) {
-      const series = this.series.get(this.tagNames.intern(bytes, tagStarts[i], tagEnds[i]));
-      if (!series?.points) return false;
-      resolved[i] = series;
+      const tag = this.tagNames.intern(bytes, tagStarts[i], tagEnds[i]);
+      if (tag.version !== this.seriesVersion) {
+        tag.value = this.series.get(tag.text);
+        tag.version = this.seriesVersion;
+      }
+      if (!tag.value?.points) return false;
+      resolved[i] = tag.value;
     }
 
     this.firstEventTime ??= wallTime;
@@ -414,6 +420,7 @@ export class RunLoader {
       this.options.capacity[kind],
     );
     this.series.set(tag, series);
+    this.seriesVersion += 1;
     return series;
   }
 

@@ -15,16 +15,29 @@ function inBuffer(text: string, offset: number): [Uint8Array, number, number] {
 describe('TagInterner', () => {
   it('spells each tag as its UTF-8 bytes decode, wherever the bytes sit', () => {
     const interner = new TagInterner();
-    expect(interner.intern(...inBuffer('loss', 3))).toBe('loss');
-    expect(interner.intern(...inBuffer('verlust/ä→ö', 11))).toBe('verlust/ä→ö');
-    expect(interner.intern(...inBuffer('', 0))).toBe('');
+    expect(interner.intern(...inBuffer('loss', 3)).text).toBe('loss');
+    expect(interner.intern(...inBuffer('verlust/ä→ö', 11)).text).toBe('verlust/ä→ö');
+    expect(interner.intern(...inBuffer('', 0)).text).toBe('');
   });
 
   it('tells apart tags of equal length and shared prefixes, in any order', () => {
     const interner = new TagInterner();
     const tags = Array.from({ length: 300 }, (_, i) => `metrics/tag_${String(i).padStart(3, '0')}`);
     const order = [...tags, ...tags, ...[...tags].reverse(), ...tags.filter((_, i) => i % 7 === 0)];
-    for (const tag of order) expect(interner.intern(...inBuffer(tag, tag.length % 5))).toBe(tag);
+    for (const tag of order)
+      expect(interner.intern(...inBuffer(tag, tag.length % 5)).text).toBe(tag);
+  });
+
+  it("hands back the same entry for the same bytes, carrying the caller's value", () => {
+    const interner = new TagInterner<number>();
+    const first = interner.intern(...inBuffer('loss', 1));
+    first.value = 42;
+    first.version = 7;
+    interner.intern(...inBuffer('acc', 0));
+    const again = interner.intern(...inBuffer('loss', 9));
+    expect(again).toBe(first);
+    expect([again.value, again.version]).toEqual([42, 7]);
+    expect(interner.intern(...inBuffer('new', 0)).value).toBeUndefined();
   });
 
   it('does not keep a view of the buffer it was given', () => {
@@ -32,7 +45,7 @@ describe('TagInterner', () => {
     const [buffer, start, end] = inBuffer('acc', 2);
     interner.intern(buffer, start, end);
     buffer.fill(0x41);
-    expect(interner.intern(...inBuffer('acc', 0))).toBe('acc');
-    expect(interner.intern(buffer, start, end)).toBe('AAA');
+    expect(interner.intern(...inBuffer('acc', 0)).text).toBe('acc');
+    expect(interner.intern(buffer, start, end).text).toBe('AAA');
   });
 });
