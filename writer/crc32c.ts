@@ -127,12 +127,16 @@ export function jsCrc32c(data: Uint8Array, start: number, end: number): number {
  * A DataView of the ArrayBuffer behind the last input, kept so that the
  * records of one chunk (or of one writer buffer, or of Node's small-Buffer
  * pool) share one view instead of each building its own. It holds at most
- * that one ArrayBuffer alive.
+ * that one ArrayBuffer alive. The same input object, the usual case, is
+ * recognised without reading its `buffer`, which costs a getter call.
  */
+let viewedData: Uint8Array | null = null;
 let viewed: ArrayBufferLike | null = null;
 let view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
 
 function viewOf(data: Uint8Array): DataView<ArrayBufferLike> {
+  if (data === viewedData) return view;
+  viewedData = data;
   if (data.buffer !== viewed) {
     viewed = data.buffer;
     view = new DataView(data.buffer);
