@@ -7,7 +7,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { JobInfo, RunInfo } from '../api-types.js';
-import { runColor } from '../lib/run-colors.js';
+import { runColors } from '../lib/run-colors.js';
 import { selectedRunNames, toggleRuns } from '../lib/selection.js';
 import { selectEvent } from '../view-state.js';
 
@@ -140,7 +140,7 @@ export class LbRunSidebar extends LitElement {
           .checked=${selected}
           @change=${(event: Event) => this.toggle([run.name], event)}
         />
-        <span class="swatch" style="background:${runColor(run.name)}"></span>
+        <span class="swatch" style="background:${runColors(this.runs)(run.name)}"></span>
         ${label}
         <span class="badge">${this.statusText(run)}</span>
       </label>

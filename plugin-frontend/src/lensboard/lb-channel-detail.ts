@@ -10,7 +10,7 @@ import { customElement, property } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import type { LoadedTensor, ScalarPoint, TensorSeries } from '../api-types.js';
 import { renderTask, statusStyles } from '../components/status.js';
-import { runColor } from '../lib/run-colors.js';
+import { seriesColor } from '../lib/run-colors.js';
 import type { RunScalars } from '../lib/scalar-plot.js';
 import { shownStep } from '../lib/steps.js';
 import { channelHealth, mapStats, type MapStats } from './channel-stats.js';
@@ -248,7 +248,7 @@ async function loadHistory(
   ];
   const lines: RunScalars[] = columns.map(([name]) => ({
     run: name,
-    color: runColor(name),
+    color: seriesColor(name),
     points: [],
   }));
   const tensors = await Promise.all(series.entries.map((e) => tensorAt(series, e.step, signal)));

@@ -9,7 +9,7 @@ import { Task } from '@lit/task';
 import { api } from '../api.js';
 import type { HistogramEntry, Series } from '../api-types.js';
 import { binHistograms, type BinnedHistograms } from '../lib/histogram-bins.js';
-import { runColor } from '../lib/run-colors.js';
+import { runColors } from '../lib/run-colors.js';
 import { emptyMessage, renderTask, statusStyles } from '../components/status.js';
 import { entryAt, loadTagPanels, type TagPanel } from './load-series.js';
 import { ViewElement } from './view-base.js';
@@ -102,7 +102,7 @@ export class LbHistogramsView extends ViewElement {
           ? html`<lb-histogram-chart
               .data=${data}
               .shown=${shown}
-              color=${runColor(series.run)}
+              color=${runColors(this.runs)(series.run)}
             ></lb-histogram-chart>`
           : emptyMessage('No step of this histogram has finite buckets to draw.')
       }

@@ -8,7 +8,7 @@ import { customElement, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { api } from '../api.js';
 import type { ImageEntry, Series } from '../api-types.js';
-import { runColor } from '../lib/run-colors.js';
+import { runColors } from '../lib/run-colors.js';
 import { emptyMessage, renderTask, statusStyles } from '../components/status.js';
 import { entryAt, loadTagPanels, type TagPanel } from './load-series.js';
 import { ViewElement } from './view-base.js';
@@ -119,7 +119,7 @@ export class LbImagesView extends ViewElement {
     const indices = Array.from({ length: entry.count }, (_, i) => i);
     return html`<div class="run">
       <div class="caption">
-        <span class="swatch" style="background:${runColor(series.run)}"></span>
+        <span class="swatch" style="background:${runColors(this.runs)(series.run)}"></span>
         ${series.run} · step ${entry.step}
         ${entry.count > 1 ? html` · ${entry.count} images` : nothing} ·
         ${entry.width}×${entry.height}

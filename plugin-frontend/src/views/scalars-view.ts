@@ -10,7 +10,7 @@ import { customElement, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { api } from '../api.js';
 import type { ScalarPoint } from '../api-types.js';
-import { runColor } from '../lib/run-colors.js';
+import { runColors } from '../lib/run-colors.js';
 import type { PlotOptions, RunScalars } from '../lib/scalar-plot.js';
 import { DEFAULT_SMOOTHING, X_AXES, type XAxis } from '../view-state.js';
 import { emptyMessage, renderTask, statusStyles } from '../components/status.js';
@@ -165,7 +165,7 @@ export class LbScalarsView extends ViewElement {
     if (!runs) {
       runs = panel.series.map((series) => ({
         run: series.run,
-        color: runColor(series.run),
+        color: runColors(this.runs)(series.run),
         points: series.entries,
       }));
       this.runScalars.set(panel, runs);

@@ -8,7 +8,7 @@ import { customElement } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { api } from '../api.js';
 import type { Series, TextEntry } from '../api-types.js';
-import { runColor } from '../lib/run-colors.js';
+import { runColors } from '../lib/run-colors.js';
 import { emptyMessage, renderTask, statusStyles } from '../components/status.js';
 import { entryAt, loadTagPanels, type TagPanel } from './load-series.js';
 import { ViewElement } from './view-base.js';
@@ -100,7 +100,7 @@ export class LbTextView extends ViewElement {
     const entry = entryAt(series.entries, this.step);
     if (!entry) return nothing;
     return html`<div class="caption">
-        <span class="swatch" style="background:${runColor(series.run)}"></span>
+        <span class="swatch" style="background:${runColors(this.runs)(series.run)}"></span>
         ${series.run} · step ${entry.step}
       </div>
       ${entry.shape.length === 2 ? renderTable(entry) : entry.values.map((text) => html`<pre>${text}</pre>`)}`;

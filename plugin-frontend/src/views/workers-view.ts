@@ -10,7 +10,7 @@ import { customElement } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import type { JobInfo, LoadedTensor } from '../api-types.js';
 import { emptyMessage, renderTask, statusStyles } from '../components/status.js';
-import { runColor } from '../lib/run-colors.js';
+import { runColors } from '../lib/run-colors.js';
 import { shownStep } from '../lib/steps.js';
 import { mergeRanges, symmetricScale } from '../lensboard/color-scale.js';
 import { seriesSteps, tensorAt } from '../lensboard/data.js';
@@ -170,14 +170,16 @@ export class LbWorkersView extends ViewElement {
             .lines=${catalog.divergence
               .filter((d) => d.name === layer)
               .sort((a, b) => a.rank - b.rank)
-              .map((d) => ({
-                run: `worker-${d.rank}`,
-                color: runColor(`worker-${d.rank}`),
-                points: d.points,
-              }))}
+              .map((d) => this.workerLine(catalog.job, d))}
           ></lb-line-chart>`,
       )}
     </div>`;
+  }
+
+  /** A worker's series in the colour its run has in the sidebar, named as in the job. */
+  private workerLine(job: JobInfo, series: WorkerSeries) {
+    const run = job.workers[series.rank] ?? `${job.name}/worker-${series.rank}`;
+    return { run: runLabel(run, job), color: runColors(this.runs)(run), points: series.points };
   }
 
   private renderSideBySide(catalog: JobCatalog) {
