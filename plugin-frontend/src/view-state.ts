@@ -35,6 +35,8 @@ export type SelectEvent = CustomEvent<Partial<ViewState>>;
 export interface StepsReport {
   steps: number[];
   total: number;
+  /** The largest step loaded per run, for the sidebar; absent when the view did not say. */
+  runSteps?: [run: string, step: number][];
 }
 
 /** The event a view dispatches (bubbling, composed) to tell the step control what it can show. */

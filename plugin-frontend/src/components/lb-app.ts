@@ -10,6 +10,7 @@ import { Task } from '@lit/task';
 import { api } from '../api.js';
 import type { RunsAnswer } from '../api-types.js';
 import { followChanges, type LiveStatus } from '../live.js';
+import { changeSteps, noteSteps, type KnownSteps } from '../lib/run-steps.js';
 import { newestStep, selectedRunNames } from '../lib/selection.js';
 import { effectiveStep } from '../lib/steps.js';
 import { MEASURE_STEP_CHANGE, mark, measure, settled } from '../lib/perf.js';
@@ -43,6 +44,8 @@ export class LbApp extends LitElement {
   @state() private refreshToken = 0;
   @state() private steps: StepsReport = { steps: [], total: 0 };
   @state() private live: { status: LiveStatus; detail?: string } = { status: 'connecting' };
+  /** The largest step seen per run in views and live changes, for the sidebar. */
+  @state() private knownSteps: KnownSteps = new Map();
 
   private stopLive?: () => void;
 
@@ -125,13 +128,19 @@ export class LbApp extends LitElement {
     super.connectedCallback();
     window.addEventListener('popstate', this.onPopState);
     this.addEventListener('lb-select', (event) => this.apply(event.detail));
-    this.addEventListener('lb-steps', (event) => (this.steps = event.detail));
+    this.addEventListener('lb-steps', (event) => {
+      this.steps = event.detail;
+      this.knownSteps = noteSteps(this.knownSteps, event.detail.runSteps ?? []);
+    });
     this.stopLive = followChanges(api.eventsUrl(), {
       onChanges: (changes) => {
+        this.knownSteps = noteSteps(this.knownSteps, changeSteps(changes));
         api.invalidate(changes);
         this.refreshToken++;
       },
       onReconnect: () => {
+        // Runs may have been rewritten while the stream was down: start over from the server.
+        this.knownSteps = new Map();
         api.invalidateAll();
         this.refreshToken++;
       },
@@ -162,6 +171,7 @@ export class LbApp extends LitElement {
                 .runs=${answer.runs}
                 .jobs=${answer.jobs}
                 .selection=${this.viewState.runs}
+                .knownSteps=${this.knownSteps}
               ></lb-run-sidebar>`
             : this.renderRunsStatus()
         }

@@ -8,6 +8,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { JobInfo, RunInfo } from '../api-types.js';
 import { runColors } from '../lib/run-colors.js';
+import { largestStep, type KnownSteps } from '../lib/run-steps.js';
 import { selectedRunNames, toggleRuns } from '../lib/selection.js';
 import { selectEvent } from '../view-state.js';
 
@@ -17,6 +18,8 @@ export class LbRunSidebar extends LitElement {
   @property({ attribute: false }) jobs: JobInfo[] = [];
   /** The ViewState's `runs`: empty means every run. */
   @property({ attribute: false }) selection: string[] = [];
+  /** Steps the views and live changes saw per run, beyond the server's `lastStep`. */
+  @property({ attribute: false }) knownSteps: KnownSteps = new Map();
 
   static override styles = css`
     :host {
@@ -158,7 +161,8 @@ export class LbRunSidebar extends LitElement {
   private statusText(run: RunInfo): string {
     if (run.status === 'loading') return 'loading…';
     if (run.status === 'no-data') return 'no data yet';
-    return run.lastStep === null ? '' : `step ${run.lastStep}`;
+    const step = largestStep(run, this.knownSteps);
+    return step === null ? '' : `step ${step}`;
   }
 
   private toggle(names: string[], event: Event): void {

@@ -5,7 +5,7 @@
  */
 import { LitElement } from 'lit';
 import { property } from 'lit/decorators.js';
-import type { Entry, JobInfo, RunInfo } from '../api-types.js';
+import type { Entry, JobInfo, RunInfo, Series } from '../api-types.js';
 import { selectedRunNames } from '../lib/selection.js';
 import { mergeSteps } from '../lib/steps.js';
 import { stepsOf, type TagPanel } from './load-series.js';
@@ -48,15 +48,26 @@ export class ViewElement extends LitElement {
     this.reportedFrom = { panels, tag: this.state.tag };
     const focused = panels.filter((panel) => panel.tag === this.state.tag);
     const { lists, total } = stepsOf((focused.length ? focused : panels).flatMap((p) => p.series));
-    this.reportSteps({ steps: mergeSteps(lists), total });
+    const runSteps = largestPerRun(panels.flatMap((panel) => panel.series));
+    this.reportSteps({ steps: mergeSteps(lists), total, runSteps });
   }
 
   /** Tells the step control what this view can show; repeated identical reports are dropped. */
   protected reportSteps(report: StepsReport): void {
-    report = { steps: report.steps, total: Math.max(report.total, report.steps.length) };
-    const key = `${report.total}:${report.steps.join(',')}`;
+    report = { ...report, total: Math.max(report.total, report.steps.length) };
+    const key = `${report.total}:${report.steps.join(',')}:${report.runSteps?.join(';')}`;
     if (key === this.lastReport) return;
     this.lastReport = key;
     this.dispatchEvent(stepsEvent(report));
   }
+}
+
+/** The largest step of each run's loaded entries. */
+function largestPerRun(series: readonly Series<Entry>[]): [string, number][] {
+  const largest = new Map<string, number>();
+  for (const one of series) {
+    for (const entry of one.entries)
+      largest.set(one.run, Math.max(largest.get(one.run) ?? -Infinity, entry.step));
+  }
+  return [...largest];
 }
