@@ -9,74 +9,13 @@ import { open, type FileHandle } from 'node:fs/promises';
 import {
   checkRecordAt,
   DataLossError,
+  firstCutRecord,
   FOOTER_BYTES,
   HEADER_BYTES,
-  MAX_RECORD_BYTES,
   readRecord,
   type FramedRecord,
 } from '../writer/record.js';
-
-/** Bytes read from disk at a time; a larger record is read whole. */
-const DEFAULT_CHUNK_BYTES = 4 << 20;
-
-/** File bytes from `offset`: `bytes` is the part of `buffer` that `length` asked for and got. */
-interface Chunk {
-  bytes: Buffer;
-  offset: number;
-  length: number;
-  buffer: Buffer;
-}
-
-async function readChunk(handle: FileHandle, offset: number, length: number): Promise<Chunk> {
-  const buffer = takeBuffer(length);
-  try {
-    const { bytesRead } = await handle.read(buffer, 0, length, offset);
-    return { bytes: buffer.subarray(0, bytesRead), offset, length, buffer };
-  } catch (error) {
-    releaseBuffer(buffer);
-    throw error;
-  }
-}
-
-/**
- * Where the first record that `bytes` does not hold whole starts, and the
- * bytes it needs, from the length fields alone: the checksums are checked
- * when the records are parsed. A length past the record cap asks for a
- * header only, since parsing stops there with data loss anyway.
- */
-function cutOf(bytes: Buffer): [at: number, needed: number] {
-  let at = 0;
-  while (bytes.length - at >= HEADER_BYTES) {
-    const length = bytes.readUInt32LE(at);
-    if (bytes.readUInt32LE(at + 4) !== 0 || length > MAX_RECORD_BYTES) break;
-    const size = HEADER_BYTES + length + FOOTER_BYTES;
-    if (bytes.length - at < size) return [at, size];
-    at += size;
-  }
-  return [at, HEADER_BYTES];
-}
-
-/**
- * Chunk buffers of the default size, shared by every file of the process:
- * files are read one after another, and reusing their buffers spares the
- * garbage collector hundreds of megabytes of short-lived allocations when a
- * large logdir loads. A buffer is owned by one read pass until released.
- */
-const sparePool: Buffer[] = [];
-const POOLED_BUFFERS = 4;
-
-function takeBuffer(length: number): Buffer {
-  if (length <= DEFAULT_CHUNK_BYTES) {
-    return sparePool.pop() ?? Buffer.allocUnsafeSlow(DEFAULT_CHUNK_BYTES);
-  }
-  return Buffer.allocUnsafeSlow(length);
-}
-
-function releaseBuffer(buffer: Buffer): void {
-  if (buffer.length === DEFAULT_CHUNK_BYTES && sparePool.length < POOLED_BUFFERS) {
-    sparePool.push(buffer);
-  }
-}
+import { DEFAULT_CHUNK_BYTES, readChunk, releaseBuffer, type Chunk } from './file-chunks.js';
 
 export interface ReadPass {
   /** Complete records handed to the callback in this pass. */
@@ -154,7 +93,7 @@ export class EventFileLoader {
         // The next chunk starts at the first record this one cuts, so no
         // record is ever split between two buffers; it is read while this
         // one is checked.
-        const [cut, needed] = cutOf(chunk.bytes);
+        const [cut, needed] = firstCutRecord(chunk.bytes);
         const whole = chunk.bytes.length === chunk.length;
         ahead = whole ? this.readAhead(handle, chunk.offset + cut, needed, size) : null;
         this.parse(chunk.bytes, chunk.offset, onRecord, pass);

@@ -8,7 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { crc32c, maskedCrc32c } from '../writer/crc32c.js';
 import {
   DataLossError,
+  checkRecordAt,
   encodeRecord,
+  firstCutRecord,
   FOOTER_BYTES,
   HEADER_BYTES,
   MAX_RECORD_BYTES,
@@ -144,6 +146,33 @@ describe('readRecord', () => {
       const result = readRecord(encodeRecord(payload), 0, 'f');
       expect(result.kind === 'record' && Uint8Array.from(result.record.payload)).toEqual(payload);
     }
+  });
+});
+
+describe('checkRecordAt and firstCutRecord', () => {
+  const records = [0, 5, 300].map((size) => encodeRecord(new Uint8Array(size).fill(size & 0xff)));
+  const bytes = Buffer.concat(records);
+  const sizes = records.map((record) => record.length);
+
+  it('gives the size of a whole record, or minus the size a cut one needs', () => {
+    expect(checkRecordAt(bytes, 0, 'f')).toBe(16);
+    expect(checkRecordAt(bytes, 16, 'f')).toBe(21);
+    expect(checkRecordAt(bytes.subarray(0, 16 + 21 + 100), 37, 'f')).toBe(-(300 + 16));
+    expect(checkRecordAt(bytes.subarray(0, 16 + 21 + 5), 37, 'f')).toBe(-HEADER_BYTES);
+  });
+
+  it('finds the first record a buffer cuts and what it needs, or the end when none is cut', () => {
+    expect(firstCutRecord(bytes)).toEqual([bytes.length, HEADER_BYTES]);
+    expect(firstCutRecord(bytes.subarray(0, 20))).toEqual([16, HEADER_BYTES]);
+    expect(firstCutRecord(bytes.subarray(0, 30))).toEqual([16, sizes[1]]);
+    expect(firstCutRecord(bytes.subarray(0, 40))).toEqual([37, HEADER_BYTES]);
+    expect(firstCutRecord(bytes.subarray(0, 60))).toEqual([37, sizes[2]]);
+  });
+
+  it('stops at an impossible length without asking for it', () => {
+    const header = Buffer.alloc(HEADER_BYTES + 8);
+    header.writeBigUInt64LE(2n ** 40n, 0);
+    expect(firstCutRecord(Buffer.concat([records[0], header]))).toEqual([16, HEADER_BYTES]);
   });
 });
 

@@ -159,6 +159,26 @@ export function checkRecordAt(bytes: Uint8Array, at: number, file: string, origi
   return size;
 }
 
+/**
+ * Where the first record that `bytes` does not hold whole starts (its length
+ * when every record is whole) and how many bytes that record needs, from the
+ * length fields alone, so a reader can fetch the next chunk from there while
+ * it checks this one. The checksums are checked when the records are read;
+ * a length past the cap asks for a header only, since reading stops there
+ * with data loss anyway.
+ */
+export function firstCutRecord(bytes: Uint8Array): [at: number, needed: number] {
+  let at = 0;
+  while (bytes.length - at >= HEADER_BYTES) {
+    const length = uint32At(bytes, at);
+    if (uint32At(bytes, at + 4) !== 0 || length > MAX_RECORD_BYTES) break;
+    const size = HEADER_BYTES + length + FOOTER_BYTES;
+    if (bytes.length - at < size) return [at, size];
+    at += size;
+  }
+  return [at, HEADER_BYTES];
+}
+
 function uint32At(bytes: Uint8Array, at: number): number {
   return (bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (bytes[at + 3] << 24)) >>> 0;
 }
