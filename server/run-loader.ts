@@ -284,26 +284,14 @@ export class RunLoader {
    * the full decoder handles metadata and kinds in one place.
    */
   private addScanned(file: FileTail, bytes: Uint8Array): boolean {
-    const { step, wallTime, count, tagStarts, tagEnds, values } = this.scanned;
+    if (!this.resolveScanned(bytes)) return false;
+    const { step, wallTime, count, values } = this.scanned;
     const resolved = this.scannedSeries;
-    for (let i = 0; i < count; i++) {
-      const tag = this.tagNames.intern(bytes, tagStarts[i], tagEnds[i]);
-      if (tag.version !== this.seriesVersion) {
-        tag.value = this.series.get(tag.text);
-        tag.version = this.seriesVersion;
-      }
-      if (!tag.value?.points) return false;
-      resolved[i] = tag.value;
-    }
-
     this.firstEventTime ??= wallTime;
     const v1 = file.version === null || file.version < 2;
     if (this.options.purgeOrphanedData && v1 && step < file.lastSummaryStep) {
-      this.purge(
-        file,
-        step,
-        resolved.slice(0, count).map((series) => series.tag),
-      );
+      const tags = resolved.slice(0, count).map((series) => series.tag);
+      this.purge(file, step, tags);
     }
     for (let i = 0; i < count; i++) {
       const series = resolved[i];
@@ -311,6 +299,21 @@ export class RunLoader {
       this.noteTagChange(series);
     }
     this.noteSummary(file, step, wallTime);
+    return true;
+  }
+
+  /** Puts the series of each scanned tag in `scannedSeries`; false if one is not a known scalar tag. */
+  private resolveScanned(bytes: Uint8Array): boolean {
+    const { count, tagStarts, tagEnds } = this.scanned;
+    for (let i = 0; i < count; i++) {
+      const tag = this.tagNames.intern(bytes, tagStarts[i], tagEnds[i]);
+      if (tag.version !== this.seriesVersion) {
+        tag.value = this.series.get(tag.text);
+        tag.version = this.seriesVersion;
+      }
+      if (!tag.value?.points) return false;
+      this.scannedSeries[i] = tag.value;
+    }
     return true;
   }
 

@@ -112,29 +112,39 @@ export function scanScalarEvent(
  * at the first byte that differs, leaving the event to `scanAnyLayout`.
  */
 function scanUsualLayout(b: Uint8Array, start: number, end: number, out: ScannedScalars): boolean {
+  const valuesStart = scanUsualHead(b, start, end, out);
+  return valuesStart >= 0 && scanUsualValues(b, valuesStart, end, out);
+}
+
+/** Wall time, step and the summary's key and length; where its values start, or -1. */
+function scanUsualHead(b: Uint8Array, start: number, end: number, out: ScannedScalars): number {
   let p = start;
-  if (b[p] !== 0x09 || p + 9 > end) return false;
+  if (b[p] !== 0x09 || p + 9 > end) return -1;
   out.wallTime = float64At(b, p + 1);
   p += 9;
   let step = 0;
   if (b[p] === 0x10) {
     p += 1;
     for (let scale = 1; ; scale *= 128) {
-      if (p >= end || scale > 2 ** 42) return false;
+      if (p >= end || scale > 2 ** 42) return -1;
       const byte = b[p++];
       step += (byte & 0x7f) * scale;
       if (byte < 0x80) break;
     }
   }
   out.step = step;
-  if (b[p] !== 0x2a) return false;
+  if (b[p] !== 0x2a) return -1;
   let length = b[p + 1];
   p += 2;
   if (length >= 0x80) {
-    if (b[p] >= 0x80) return false;
+    if (b[p] >= 0x80) return -1;
     length = (length & 0x7f) + b[p++] * 128;
   }
-  if (p + length !== end) return false;
+  return p + length === end ? p : -1;
+}
+
+/** The summary's values from `p`, each a tag and then a simple value or a float tensor. */
+function scanUsualValues(b: Uint8Array, p: number, end: number, out: ScannedScalars): boolean {
   out.count = 0;
   while (p < end) {
     // Summary.value: key, length, then the tag field's key and length.
