@@ -120,7 +120,10 @@ async function main(): Promise<void> {
     logdirs.forEach(([name, logdir], i) => report(name, loads[i], crcLimit(logdir)));
     if (loads.length === 2) {
       const ratio = loads[1].seconds / loads[0].seconds;
-      console.log(`${kind}: 2x/1x load time ratio ${ratio.toFixed(2)}`);
+      const cpuRatio = loads[1].cpuSeconds / loads[0].cpuSeconds;
+      console.log(
+        `${kind}: 2x/1x load time ratio ${ratio.toFixed(2)} (of CPU time ${cpuRatio.toFixed(2)})`,
+      );
     }
   }
 }
