@@ -32,6 +32,8 @@ export interface JobResult {
   test: TestResult;
   steps: number;
   seconds: number;
+  /** Share of the workers' compute time spent logging. */
+  loggingShare: number;
 }
 
 /** What the coordinator decided before any worker starts. */
@@ -105,7 +107,13 @@ export async function runJob(options: JobOptions, hooks: JobHooks = {}): Promise
     await hooks.beforeClose?.(transport, result.model);
     await transport.close();
     const seconds = (performance.now() - started) / 1000;
-    return { runDir, test: result.test, steps: result.steps, seconds };
+    return {
+      runDir,
+      test: result.test,
+      steps: result.steps,
+      seconds,
+      loggingShare: ctx.loggingShare(),
+    };
   } catch (error) {
     await stopWorkers(transport, error);
     throw error;

@@ -43,6 +43,9 @@ export class JobContext {
   /** When training began (after the workers were ready): the base of samples per second. */
   private started = performance.now();
   private samples = 0;
+  /** Per worker over the whole job: milliseconds of compute, and of logging within it. */
+  private readonly computeMs: number[] = [];
+  private readonly loggingMs: number[] = [];
   /** Names of the worker model's weights, in its order; set once the workers are ready. */
   weightNames: string[] = [];
 
@@ -113,9 +116,22 @@ export class JobContext {
     await this.hooks.afterRound?.(this.transport, step);
   }
 
+  /**
+   * The share of the workers' compute time spent logging (metrics and
+   * snapshots), over the job so far: what logging costs training.
+   */
+  loggingShare(): number {
+    const compute = this.computeMs.reduce((sum, ms) => sum + ms, 0);
+    const logging = this.loggingMs.reduce((sum, ms) => sum + ms, 0);
+    return compute > 0 ? logging / compute : 0;
+  }
+
   private book(sent: number, arrived: number[], replies: Reply[]): void {
     const last = Math.max(...arrived);
     replies.forEach((reply, rank) => {
+      this.computeMs[rank] = (this.computeMs[rank] ?? 0) + reply.computeMs;
+      // Workers report their logging time as a running total.
+      if ('stats' in reply) this.loggingMs[rank] = reply.stats.loggingMs;
       const roundTrip = arrived[rank] - sent;
       const timing = this.timings[rank];
       timing.compute += reply.computeMs / 1000;

@@ -52,6 +52,8 @@ export interface TrainStats {
   classCounts: number[];
   loss: number;
   accuracy: number;
+  /** Milliseconds this worker has spent logging so far, inside its compute time. */
+  loggingMs: number;
 }
 
 export type Reply = { computeMs: number } & (

@@ -207,7 +207,8 @@ export class Replica {
   }
 
   private stats(loss: number, accuracy: number): TrainStats {
-    return { step: this.step, classCounts: [...this.classCounts], loss, accuracy };
+    const loggingMs = this.log?.loggingMs ?? 0;
+    return { step: this.step, classCounts: [...this.classCounts], loss, accuracy, loggingMs };
   }
 
   private buildFeatureModel(): tfjs.LayersModel {

@@ -12,6 +12,8 @@ export class RunLog {
   readonly writer: SummaryWriter;
   /** Failure kinds already reported. */
   private readonly reported = new Set<string>();
+  /** Wall-clock milliseconds spent in this log's calls: the cost logging adds to training. */
+  loggingMs = 0;
 
   /** `who` names the process in messages: `worker 1`, `coordinator`. */
   constructor(
@@ -27,12 +29,14 @@ export class RunLog {
 
   /** Activations of the probe batch and every weight of `model`, at `step`. */
   async snapshot(model: tfjs.LayersModel, probes: ProbeBatch, step: number): Promise<void> {
+    const started = performance.now();
     const options = {
       onError: (error: Error) => this.report('snapshot', error),
       onWarning: (message: string) => this.report(message, new Error(message)),
     };
     await logActivations(this.writer, model, probes, step, options).catch(options.onError);
     await logWeights(this.writer, model, step, options).catch(options.onError);
+    this.loggingMs += performance.now() - started;
   }
 
   async close(): Promise<void> {
@@ -40,11 +44,13 @@ export class RunLog {
   }
 
   protected guard(kind: string, write: () => void): void {
+    const started = performance.now();
     try {
       write();
     } catch (error) {
       this.report(kind, error as Error);
     }
+    this.loggingMs += performance.now() - started;
   }
 
   private report(kind: string, error: Error): void {
