@@ -17,6 +17,8 @@ export interface RunInfo {
   fileCount: number;
   lastStep: number | null;
   lastWallTime: number | null;
+  /** Wall time of the first event read, or null before one (absent from older servers). */
+  firstEventTime?: number | null;
   warnings: string[];
 }
 

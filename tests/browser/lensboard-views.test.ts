@@ -102,25 +102,32 @@ describe('lensboard views in the browser', () => {
     expect(browser.pageErrors).toEqual([]);
   });
 
-  it('draws a negative template weight red and a positive one blue', async () => {
+  it('draws a negative template weight red and a positive one blue, each class labelled', async () => {
     const { page } = browser;
     await open(page, { view: 'weights', worker: WORKER_0, step: 20 });
-    const canvas = page.locator('section[data-tag="templates/out"] .row > lb-map-grid canvas');
-    await canvas.waitFor();
+    const section = page.locator('section[data-tag="templates/out"]');
+    await section.locator('figure[data-unit="0"] canvas').waitFor();
+    expect(await section.locator('figcaption').allTextContents()).toEqual([
+      'class 0',
+      'class 1',
+      'class 2',
+    ]);
 
-    // templates/out is [3 classes, 4 channels, 6, 6]: class u, channel c is tile (row u, column c).
+    // templates/out is [3 classes, 4 channels, 6, 6]: class u is figure u, its 4 channels
+    // a 2x2 block of 6x6 tiles with 1-pixel gaps.
     const logged = await loggedTensor(WORKER_0, 'templates/out', 20);
     const values = logged.values.map(Number);
     const [, channels, h, w] = logged.shape;
-    const pixelOf = (index: number) => {
+    const cellOf = (index: number) => {
       const x = index % w;
       const y = Math.floor(index / w) % h;
       const c = Math.floor(index / (w * h)) % channels;
-      const u = Math.floor(index / (w * h * channels));
-      return { x: c * (w + 1) + x, y: u * (h + 1) + y };
+      const unit = Math.floor(index / (w * h * channels));
+      return { unit, x: (c % 2) * (w + 1) + x, y: Math.floor(c / 2) * (h + 1) + y };
     };
-    const rgbAt = ({ x, y }: { x: number; y: number }) =>
-      canvas.evaluate(
+    const canvasOf = (unit: number) => section.locator(`figure[data-unit="${unit}"] canvas`);
+    const rgbAt = ({ unit, x, y }: { unit: number; x: number; y: number }) =>
+      canvasOf(unit).evaluate(
         (c: HTMLCanvasElement, p) =>
           Array.from(c.getContext('2d')!.getImageData(p.x, p.y, 1, 1).data),
         { x, y },
@@ -130,11 +137,43 @@ describe('lensboard views in the browser', () => {
     const positive = values.indexOf(Math.max(...values));
     expect(values[negative]).toBeLessThan(0);
     expect(values[positive]).toBeGreaterThan(0);
-    const [rn, , bn] = await rgbAt(pixelOf(negative));
-    const [rp, , bp] = await rgbAt(pixelOf(positive));
+    const [rn, , bn] = await rgbAt(cellOf(negative));
+    const [rp, , bp] = await rgbAt(cellOf(positive));
     expect(rn).toBeGreaterThan(bn + 50);
     expect(bp).toBeGreaterThan(rp + 50);
+
+    // Each class is drawn large: a 13-pixel block is enlarged to at least 100 CSS pixels.
+    const box = (await canvasOf(0).boundingBox())!;
+    expect(box.width).toBeGreaterThanOrEqual(100);
+
+    // The weight under the pointer is the logged float.
+    const cell = cellOf(positive);
+    await pointAt(canvasOf(cell.unit), 2 * h + 1, 2 * w + 1, cell.y, cell.x);
+    const shown = await section
+      .locator('[data-testid="template-readout"] b')
+      .getAttribute('data-value');
+    expect(Math.fround(Number(shown))).toBe(Math.fround(values[positive]));
     await screenshot(page, 'lensboard-templates');
+  });
+
+  it('draws a worker with data when every run is selected and the global run has none', async () => {
+    const { page } = browser;
+    await open(page, { view: 'activations' });
+    const grid = page.locator('section[data-layer="conv1"] > .grid-row > lb-map-grid canvas');
+    await grid.waitFor();
+    const pressed = page.locator('lb-worker-switch button[aria-pressed="true"]');
+    expect(await pressed.getAttribute('data-run')).toBe(WORKER_0);
+    expect(await page.locator('lb-worker-switch button[data-run="job/global"]').isDisabled()).toBe(
+      true,
+    );
+    await expect
+      .poll(() => page.locator('[data-testid="lacking"]').textContent())
+      .toContain('No activations logged yet by global.');
+    await screenshot(page, 'lensboard-all-runs-activations');
+
+    await open(page, { view: 'weights' });
+    await page.locator('section[data-tag="templates/out"] figure canvas').first().waitFor();
+    expect(await pressed.getAttribute('data-run')).toBe(WORKER_0);
   });
 
   it('redraws the layer when another worker is picked', async () => {

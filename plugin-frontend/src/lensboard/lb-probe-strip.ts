@@ -3,14 +3,22 @@
  * labels; clicking one emits `lb-probe-pick` with its index. Used to pick the
  * probe the activations view shows and to list a channel's top probes.
  */
-import { LitElement, css, html } from 'lit';
+import { LitElement, css, html, type TemplateResult } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { LoadedTensor } from '../api-types.js';
 import type { ColorScale } from './color-scale.js';
 import { zoomFor } from './map-grid-layout.js';
-import { mapRange } from './paint-map.js';
+import { mergeRanges } from './color-scale.js';
+import { mapRange, rgbRange } from './paint-map.js';
 import { activationLayout, itemMap, templateLayout, type MapRef } from './tensor-maps.js';
 import './lb-map-grid.js';
+import './lb-rgb-map.js';
+
+/** A probe input as drawn: its maps, one (grey) or three (red, green, blue). */
+type ProbeImage = MapRef[];
+
+/** Thumbnails are about this many CSS pixels across. */
+const THUMBNAIL_SIZE = 40;
 
 @customElement('lb-probe-strip')
 export class LbProbeStrip extends LitElement {
@@ -52,14 +60,14 @@ export class LbProbeStrip extends LitElement {
   @property({ type: Number }) selected: number | null = null;
 
   override render() {
-    const maps = this.probes ? probeMaps(this.probes) : [];
-    if (maps.length === 0) return html`<span>no probe inputs logged</span>`;
-    const scale = probeScale(maps);
-    const order = this.order ?? maps.map((_, i) => i);
-    return order.filter((p) => p < maps.length).map((p) => this.thumbnail(p, maps[p], scale));
+    const images = this.probes ? probeImages(this.probes) : [];
+    if (images.length === 0) return html`<span>no probe inputs logged</span>`;
+    const draw = images[0].length === 3 ? rgbDrawer(images) : greyDrawer(images);
+    const order = this.order ?? images.map((_, i) => i);
+    return order.filter((p) => p < images.length).map((p) => this.thumbnail(p, draw(p)));
   }
 
-  private thumbnail(probe: number, map: MapRef, scale: ColorScale) {
+  private thumbnail(probe: number, picture: TemplateResult) {
     const label = this.labels[probe] ?? -1;
     const predicted = this.predictions[probe] ?? -1;
     const wrong = label >= 0 && predicted >= 0 && label !== predicted;
@@ -69,12 +77,7 @@ export class LbProbeStrip extends LitElement {
       title="probe ${probe}"
       @click=${() => this.dispatchEvent(new CustomEvent('lb-probe-pick', { detail: probe }))}
     >
-      <lb-map-grid
-        .maps=${[map]}
-        .scales=${scale}
-        .zoom=${zoomFor(map.height, map.width, 40)}
-        label="probe ${probe}"
-      ></lb-map-grid>
+      ${picture}
       <span class=${wrong ? 'wrong' : ''}>
         ${label >= 0 ? `true ${label}` : 'true ?'} ·
         ${predicted >= 0 ? `pred ${predicted}` : 'pred ?'}
@@ -83,11 +86,45 @@ export class LbProbeStrip extends LitElement {
   }
 }
 
-/** The first channel of each probe input, a flat input drawn square when it is one. */
-export function probeMaps(probes: LoadedTensor): MapRef[] {
+/**
+ * The maps of each probe input: red, green and blue of a 3-channel image, else
+ * the first channel; a flat input is drawn square when it is one.
+ */
+export function probeImages(probes: LoadedTensor): ProbeImage[] {
   const layout =
     probes.shape.length <= 3 ? templateLayout(probes.shape) : activationLayout(probes.shape);
-  return Array.from({ length: layout.items }, (_, p) => itemMap(probes.values, layout, p, 0));
+  const channels = layout.channels === 3 ? [0, 1, 2] : [0];
+  return Array.from({ length: layout.items }, (_, p) =>
+    channels.map((c) => itemMap(probes.values, layout, p, c)),
+  );
+}
+
+/** Grey inputs as ink on one scale for every probe. */
+function greyDrawer(images: ProbeImage[]) {
+  const scale = probeScale(images.map((maps) => maps[0]));
+  return (probe: number) => {
+    const map = images[probe][0];
+    return html`<lb-map-grid
+      .maps=${[map]}
+      .scales=${scale}
+      .zoom=${zoomFor(map.height, map.width, THUMBNAIL_SIZE)}
+      label="probe ${probe}"
+    ></lb-map-grid>`;
+  };
+}
+
+/** Colour inputs in their own colours, on one range for every probe. */
+function rgbDrawer(images: ProbeImage[]) {
+  const range = rgbRange(mergeRanges(images.flat().map(mapRange)));
+  return (probe: number) => {
+    const [red, green, blue] = images[probe];
+    return html`<lb-rgb-map
+      .channels=${[red, green, blue] as const}
+      .range=${range}
+      .zoom=${zoomFor(red.height, red.width, THUMBNAIL_SIZE)}
+      label="probe ${probe}"
+    ></lb-rgb-map>`;
+  };
 }
 
 /** Inputs are drawn as ink: darkest at their largest value, one range for all probes. */

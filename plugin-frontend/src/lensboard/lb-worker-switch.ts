@@ -1,6 +1,8 @@
 /**
- * `<lb-worker-switch>`: buttons for the runs of a distributed job (each
- * worker, then global); picking one dispatches `lb-select` with `worker`.
+ * `<lb-worker-switch>`: which run of which job a lensboard view draws. A job
+ * picker when the selection holds several jobs with data, then buttons for
+ * the job's runs (each worker, then global); a run without the view's data is
+ * shown but disabled. Picking dispatches `lb-select` with `worker`.
  */
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
@@ -29,24 +31,72 @@ export class LbWorkerSwitch extends LitElement {
       padding: 2px 8px;
       cursor: pointer;
     }
+    button:disabled {
+      color: #9aa0a6;
+      border-style: dashed;
+      cursor: not-allowed;
+    }
+    select {
+      margin-right: 12px;
+      max-width: 320px;
+    }
   `;
 
   @property({ attribute: false }) job: JobInfo | null = null;
+  /** Jobs the user can pick among (with data); the picker shows when there are two or more. */
+  @property({ attribute: false }) jobs: readonly JobInfo[] = [];
+  /** Runs that have the view's data; others are disabled. Null: every run has it. */
+  @property({ attribute: false }) hasData: ReadonlySet<string> | null = null;
+  /** What the view draws, for the title of a disabled run: `activations`. */
+  @property() noun = 'data';
   @property() run = '';
 
   override render() {
+    return html`${this.renderJobPicker()}${this.renderWorkers()}`;
+  }
+
+  private renderJobPicker() {
+    if (this.jobs.length < 2) return nothing;
+    return html`<label
+      >Job:
+      <select data-control="job" @change=${this.onJob}>
+        ${this.jobs.map(
+          (job) =>
+            html`<option value=${job.name} ?selected=${job.name === this.job?.name}>
+              ${job.name}
+            </option>`,
+        )}
+      </select></label
+    >`;
+  }
+
+  private renderWorkers() {
     const runs = jobRuns(this.job);
     if (runs.length < 2) return nothing;
-    return html`<span>Worker:</span> ${runs.map(
-        (run) =>
-          html`<button
-            aria-pressed=${run === this.run}
-            data-run=${run}
-            @click=${() => this.dispatchEvent(selectEvent({ worker: run }))}
-          >
-            ${runLabel(run, this.job)}
-          </button>`,
-      )}`;
+    return html`<span>Worker:</span> ${runs.map((run) => {
+        const empty = this.hasData !== null && !this.hasData.has(run);
+        return html`<button
+          aria-pressed=${run === this.run}
+          data-run=${run}
+          ?disabled=${empty}
+          title=${empty ? `${run} has no ${this.noun} logged yet` : run}
+          @click=${() => this.pick(run)}
+        >
+          ${runLabel(run, this.job)}
+        </button>`;
+      })}`;
+  }
+
+  /** A picked job shows its first run with data. */
+  private onJob(event: Event): void {
+    const name = (event.target as HTMLSelectElement).value;
+    const job = this.jobs.find((j) => j.name === name);
+    const run = jobRuns(job ?? null).find((r) => this.hasData === null || this.hasData.has(r));
+    if (run) this.pick(run);
+  }
+
+  private pick(run: string): void {
+    this.dispatchEvent(selectEvent({ worker: run }));
   }
 }
 

@@ -82,3 +82,13 @@ export function tileAt(grid: GridGeometry, px: number, py: number): GridHit | nu
 export function zoomFor(tileHeight: number, tileWidth: number, target: number): number {
   return Math.max(1, Math.floor(target / Math.max(1, tileHeight, tileWidth)));
 }
+
+/**
+ * CSS pixels per value for a whole grid: each tile about `target` pixels
+ * across, but the grid no wider than `maxWidth`, and never below 1.
+ */
+export function gridZoom(grid: GridGeometry, target: number, maxWidth: number): number {
+  const byTile = zoomFor(grid.tileHeight, grid.tileWidth, target);
+  const byWidth = Math.floor(maxWidth / Math.max(1, grid.width));
+  return Math.max(1, Math.min(byTile, byWidth));
+}

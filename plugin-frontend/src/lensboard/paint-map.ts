@@ -70,3 +70,40 @@ export function paintGrid(
   });
   return pixels;
 }
+
+/**
+ * Paints three maps (red, green, blue channels of one image) into RGBA bytes,
+ * each value mapped linearly from [min, max] to 0..255 and clamped. A cell
+ * with a non-finite channel stays transparent, as NaN cells do in `paintMap`.
+ */
+export function paintRgb(
+  channels: readonly [MapRef, MapRef, MapRef],
+  min: number,
+  max: number,
+): Uint8ClampedArray {
+  const { height, width } = channels[0];
+  const pixels = new Uint8ClampedArray(height * width * 4);
+  const span = max > min ? max - min : 1;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const rgb = channels.map((map) => mapValue(map, y, x));
+      if (!rgb.every(Number.isFinite)) continue;
+      const target = (y * width + x) * 4;
+      rgb.forEach((value, c) => (pixels[target + c] = Math.round(((value - min) / span) * 255)));
+      pixels[target + 3] = 255;
+    }
+  }
+  return pixels;
+}
+
+/**
+ * The value range drawn as 0..255 for colour inputs, one for every probe so
+ * they compare: [0, 1] for images scaled to 1, [0, 255] for byte images,
+ * else the range the values span.
+ */
+export function rgbRange(range: ValueRange): { min: number; max: number } {
+  if (!(range.min <= range.max)) return { min: 0, max: 1 };
+  if (range.min >= 0 && range.max <= 1) return { min: 0, max: 1 };
+  if (range.min >= 0 && range.max <= 255) return { min: 0, max: 255 };
+  return { min: range.min, max: range.max };
+}

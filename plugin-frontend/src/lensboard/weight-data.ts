@@ -8,6 +8,7 @@ import type { LoadedTensor, TensorSeries } from '../api-types.js';
 import { mergeSteps, shownStep } from '../lib/steps.js';
 import { seriesSteps, tensorAt } from './data.js';
 import { templateTags, weightTags, type NamedTensorTag } from './logged-tags.js';
+import { isKernel } from './run-data.js';
 import { difference, elementwiseMean } from './worker-math.js';
 
 export interface WeightCatalog {
@@ -31,8 +32,7 @@ export interface WeightFrame {
 export async function loadWeightCatalog(run: string, signal: AbortSignal): Promise<WeightCatalog> {
   const tags = await api.tags(run, signal);
   const templates = templateTags(tags);
-  // tfjs makes variable names unique per process: a second model's kernel is `kernel_1`.
-  const kernels = weightTags(tags).filter((w) => /^kernel(_\d+)?$/.test(w.weight));
+  const kernels = weightTags(tags).filter((w) => isKernel(w.weight));
   const wanted = [...templates, ...kernels].map((t) => t.tag);
   const loaded = await Promise.all(wanted.map((tag) => api.tensors(run, tag, signal)));
   return {

@@ -18,14 +18,16 @@ import {
   type ActivationFrame,
 } from '../lensboard/activation-data.js';
 import { deadChannels } from '../lensboard/channel-stats.js';
-import { jobOf, shownRun } from '../lensboard/job-runs.js';
+import { jobOf } from '../lensboard/job-runs.js';
+import { hasActivations } from '../lensboard/run-data.js';
+import { RunChoiceController, lackingNote } from '../lensboard/run-choice.js';
 import {
   SCALE_MODES,
   layerScales,
   type LayerScales,
   type ScaleMode,
 } from '../lensboard/layer-scales.js';
-import { zoomFor, type GridHit } from '../lensboard/map-grid-layout.js';
+import { gridGeometry, gridZoom, type GridHit } from '../lensboard/map-grid-layout.js';
 import type { ActivationLayer } from '../lensboard/logged-tags.js';
 import { activationLayout, itemMaps, type MapRef } from '../lensboard/tensor-maps.js';
 import '../lensboard/lb-channel-detail.js';
@@ -34,6 +36,15 @@ import '../lensboard/lb-map-grid.js';
 import '../lensboard/lb-probe-strip.js';
 import '../lensboard/lb-worker-switch.js';
 import { ViewElement } from './view-base.js';
+
+/** A channel map is drawn about this many CSS pixels across: a 28x28 map at 3x, not 1x. */
+const CHANNEL_SIZE = 96;
+/** A layer's grid stays within this width, so wide layers are not scrolled sideways. */
+const LAYER_MAX_WIDTH = 900;
+
+function channelZoom(channels: number, height: number, width: number): number {
+  return gridZoom(gridGeometry(channels, height, width, 1), CHANNEL_SIZE, LAYER_MAX_WIDTH);
+}
 
 /** Dead channels per activation tensor: computed once per tensor, not per probe switch. */
 const deadCache = new WeakMap<LoadedTensor, number[]>();
@@ -64,6 +75,11 @@ export class LbActivationsView extends ViewElement {
         color: #5f6368;
         font-weight: normal;
       }
+      .note {
+        font-size: 12px;
+        color: #5f6368;
+        margin: 0 0 8px;
+      }
       .grid-row {
         display: flex;
         gap: 12px;
@@ -73,6 +89,18 @@ export class LbActivationsView extends ViewElement {
   ];
 
   @state() private scaleMode: ScaleMode = 'layer';
+
+  private chooser = new RunChoiceController(
+    this,
+    () => ({
+      state: this.state,
+      runs: this.runs,
+      jobs: this.jobs,
+      selected: this.selectedRuns(),
+      refreshToken: this.refreshToken,
+    }),
+    hasActivations,
+  );
 
   private catalog = new Task(this, {
     task: ([run], { signal }) => (run === null ? Promise.resolve(null) : loadCatalog(run, signal)),
@@ -86,7 +114,7 @@ export class LbActivationsView extends ViewElement {
   });
 
   private get run(): string | null {
-    return shownRun(this.state, this.runs, this.selectedRuns());
+    return this.chooser.choice?.run ?? null;
   }
 
   private get shownStep(): number | null {
@@ -95,12 +123,26 @@ export class LbActivationsView extends ViewElement {
 
   protected override updated(): void {
     const catalog = this.catalog.value;
-    if (catalog) this.reportSteps({ steps: catalog.steps, total: catalog.total });
+    if (!catalog) return;
+    const runSteps: [string, number][] = catalog.steps.length
+      ? [[catalog.run, catalog.steps[catalog.steps.length - 1]]]
+      : [];
+    this.reportSteps({ steps: catalog.steps, total: catalog.total, runSteps });
   }
 
   override render() {
-    if (this.run === null)
-      return emptyMessage('No runs yet: activations appear once a run logs them.');
+    return renderTask(this.chooser.task, 'which runs logged activations', () => {
+      if (this.run !== null) return this.renderRun();
+      return emptyMessage(
+        this.selectedRuns().length
+          ? 'None of the selected runs has logged activations/<layer> tensors yet; ' +
+              'they appear once a run logs them.'
+          : 'No runs yet: activations appear once a run logs them.',
+      );
+    });
+  }
+
+  private renderRun() {
     return renderTask(this.catalog, `the layers of ${this.run}`, (catalog) => {
       if (!catalog || catalog.layers.length === 0) {
         return emptyMessage(`${this.run} has no activations/<layer> tensors logged.`);
@@ -114,22 +156,29 @@ export class LbActivationsView extends ViewElement {
 
   private renderBar(catalog: ActivationCatalog) {
     return html`<div class="bar">
-      <lb-worker-switch .job=${jobOf(catalog.run, this.jobs)} run=${catalog.run}></lb-worker-switch>
-      <label
-        >Scale
-        <select
-          data-control="scale"
-          @change=${(e: Event) => (this.scaleMode = (e.target as HTMLSelectElement).value as ScaleMode)}
+        <lb-worker-switch
+          .job=${jobOf(catalog.run, this.jobs)}
+          .jobs=${this.chooser.choice?.jobs ?? []}
+          .hasData=${this.chooser.hasData}
+          noun="activations"
+          run=${catalog.run}
+        ></lb-worker-switch>
+        <label
+          >Scale
+          <select
+            data-control="scale"
+            @change=${(e: Event) => (this.scaleMode = (e.target as HTMLSelectElement).value as ScaleMode)}
+          >
+            ${SCALE_MODES.map(
+              (mode) =>
+                html`<option value=${mode} ?selected=${mode === this.scaleMode}>
+                  per ${mode === 'shared' ? 'view (shared)' : mode}
+                </option>`,
+            )}
+          </select></label
         >
-          ${SCALE_MODES.map(
-            (mode) =>
-              html`<option value=${mode} ?selected=${mode === this.scaleMode}>
-                per ${mode === 'shared' ? 'view (shared)' : mode}
-              </option>`,
-          )}
-        </select></label
-      >
-    </div>`;
+      </div>
+      ${this.chooser.choice ? lackingNote(this.chooser.choice, 'activations') : nothing}`;
   }
 
   private renderFrame(catalog: ActivationCatalog, frame: ActivationFrame) {
@@ -187,7 +236,7 @@ export class LbActivationsView extends ViewElement {
         <lb-map-grid
           .maps=${maps}
           .scales=${this.scaleMode === 'channel' ? scales.perMap : scales.layer}
-          .zoom=${layout.units ? 10 : zoomFor(layout.height, layout.width, 40)}
+          .zoom=${layout.units ? 10 : channelZoom(layout.channels, layout.height, layout.width)}
           .gap=${layout.units ? 0 : 1}
           .selected=${selected}
           label="${layer.layer}: ${layout.channels} ${noun}"

@@ -12,7 +12,9 @@ import type { LoadedTensor } from '../api-types.js';
 import { emptyMessage, renderTask, statusStyles } from '../components/status.js';
 import { shownStep } from '../lib/steps.js';
 import { symmetricScale, type ColorScale } from '../lensboard/color-scale.js';
-import { jobOf, runLabel, shownRun } from '../lensboard/job-runs.js';
+import { jobOf, runLabel } from '../lensboard/job-runs.js';
+import { hasWeights } from '../lensboard/run-data.js';
+import { RunChoiceController, lackingNote } from '../lensboard/run-choice.js';
 import type { NamedTensorTag } from '../lensboard/logged-tags.js';
 import { zoomFor, type GridHit } from '../lensboard/map-grid-layout.js';
 import { mapRange } from '../lensboard/paint-map.js';
@@ -30,6 +32,7 @@ import {
   type WeightCatalog,
   type WeightFrame,
 } from '../lensboard/weight-data.js';
+import '../lensboard/lb-class-templates.js';
 import '../lensboard/lb-color-legend.js';
 import '../lensboard/lb-map-grid.js';
 import '../lensboard/lb-map-inspector.js';
@@ -43,6 +46,8 @@ interface WeightPanel {
   /** Units (classes, filters) drawn, and the unit a tile belongs to: the state names units. */
   units: number;
   unitOf(tile: number): number;
+  /** Set for templates: what a unit is called (`class`, `unit`); they draw as labelled figures. */
+  noun?: string;
   /** The maps shown enlarged for a unit, and their names. */
   detail(unit: number): { maps: MapRef[]; names: string[]; title: string };
 }
@@ -69,6 +74,11 @@ export class LbWeightsView extends ViewElement {
         margin: 0 0 4px;
         font-size: 14px;
       }
+      .note {
+        font-size: 12px;
+        color: #5f6368;
+        margin: 0 0 8px;
+      }
       .row {
         display: flex;
         gap: 16px;
@@ -80,6 +90,18 @@ export class LbWeightsView extends ViewElement {
 
   /** Show this worker minus the average of the job's workers. */
   @state() private difference = false;
+
+  private chooser = new RunChoiceController(
+    this,
+    () => ({
+      state: this.state,
+      runs: this.runs,
+      jobs: this.jobs,
+      selected: this.selectedRuns(),
+      refreshToken: this.refreshToken,
+    }),
+    hasWeights,
+  );
 
   private catalog = new Task(this, {
     task: ([run], { signal }) =>
@@ -96,7 +118,7 @@ export class LbWeightsView extends ViewElement {
   });
 
   private get run(): string | null {
-    return shownRun(this.state, this.runs, this.selectedRuns());
+    return this.chooser.choice?.run ?? null;
   }
 
   private get shownStep(): number | null {
@@ -111,11 +133,26 @@ export class LbWeightsView extends ViewElement {
 
   protected override updated(): void {
     const catalog = this.catalog.value;
-    if (catalog) this.reportSteps({ steps: catalog.steps, total: catalog.total });
+    if (!catalog) return;
+    const runSteps: [string, number][] = catalog.steps.length
+      ? [[catalog.run, catalog.steps[catalog.steps.length - 1]]]
+      : [];
+    this.reportSteps({ steps: catalog.steps, total: catalog.total, runSteps });
   }
 
   override render() {
-    if (this.run === null) return emptyMessage('No runs yet: weights appear once a run logs them.');
+    return renderTask(this.chooser.task, 'which runs logged weights', () => {
+      if (this.run !== null) return this.renderRun();
+      return emptyMessage(
+        this.selectedRuns().length
+          ? 'None of the selected runs has logged templates/<layer> or ' +
+              'weights/<layer>/kernel tensors yet; they appear once a run logs them.'
+          : 'No runs yet: weights appear once a run logs them.',
+      );
+    });
+  }
+
+  private renderRun() {
     return renderTask(this.catalog, `the weights of ${this.run}`, (catalog) => {
       if (!catalog || catalog.templates.length + catalog.kernels.length === 0) {
         return emptyMessage(
@@ -133,36 +170,42 @@ export class LbWeightsView extends ViewElement {
     const job = jobOf(catalog.run, this.jobs);
     const canDiffer = job !== null && job.workers.length >= 2;
     return html`<div class="bar">
-      <lb-worker-switch .job=${job} run=${catalog.run}></lb-worker-switch>
-      ${
-        canDiffer
-          ? html`<label
-              ><input
-                type="checkbox"
-                data-control="difference"
-                .checked=${this.difference}
-                @change=${(e: Event) => (this.difference = (e.target as HTMLInputElement).checked)}
-              />
-              ${runLabel(catalog.run, job)} minus the average of ${job!.workers.length}
-              workers</label
-            >`
-          : nothing
-      }
-    </div>`;
+        <lb-worker-switch
+          .job=${job}
+          .jobs=${this.chooser.choice?.jobs ?? []}
+          .hasData=${this.chooser.hasData}
+          noun="weights"
+          run=${catalog.run}
+        ></lb-worker-switch>
+        ${
+          canDiffer
+            ? html`<label
+                ><input
+                  type="checkbox"
+                  data-control="difference"
+                  .checked=${this.difference}
+                  @change=${(e: Event) => (this.difference = (e.target as HTMLInputElement).checked)}
+                />
+                ${runLabel(catalog.run, job)} minus the average of ${job!.workers.length}
+                workers</label
+              >`
+            : nothing
+        }
+      </div>
+      ${this.chooser.choice ? lackingNote(this.chooser.choice, 'weights') : nothing}`;
   }
 
   private renderFrame(catalog: WeightCatalog, frame: WeightFrame) {
     const inputShapes = new Map(catalog.templates.map((t) => [t.layer, channelsLast(t.shape)]));
     const what = frame.averagedOver ? 'difference from the workers\u2019 average' : '';
-    return html`${catalog.templates.map((t) =>
-      this.renderPanel(
-        t,
-        frame.tensors.get(t.tag),
-        `Class templates of ${t.layer}`,
-        what,
-        templatePanel,
-      ),
-    )}
+    // Templates come in model order: the last is the output layer, whose units are classes.
+    const last = catalog.templates.length - 1;
+    return html`${catalog.templates.map((t, i) => {
+      const noun = i === last ? 'class' : 'unit';
+      const title = i === last ? `Class templates of ${t.layer}` : `Unit templates of ${t.layer}`;
+      const tensor = frame.tensors.get(t.tag);
+      return this.renderPanel(t, tensor, title, what, (loaded) => templatePanel(loaded, noun));
+    })}
     ${catalog.kernels.map((k) =>
       this.renderPanel(k, frame.tensors.get(k.tag), `Kernel of ${k.layer}`, what, (tensor) =>
         kernelPanel(tensor, inputShapes.get(k.layer)),
@@ -186,28 +229,45 @@ export class LbWeightsView extends ViewElement {
     const scale = symmetricScale(mergeRanges(panel.maps.map(mapRange)));
     const selected = this.state.tag === named.tag ? this.state.channel : null;
     const detail = selected !== null && selected < panel.units ? panel.detail(selected) : null;
-    const tile = detail ? panel.maps.indexOf(detail.maps[0]) : null;
+    const pick = (unit: number) =>
+      this.select({ tag: named.tag, layer: named.layer, channel: unit });
     return html`<section data-tag=${named.tag}>
       <h3>${title} <small>[${tensor.shape.join(', ')}] at step ${tensor.step} ${what}</small></h3>
       <div class="row">
-        <lb-map-grid
-          .maps=${panel.maps}
-          .scales=${scale}
-          .columns=${panel.columns}
-          .selected=${tile}
-          .zoom=${zoomFor(panel.maps[0].height, panel.maps[0].width, 48)}
-          label=${title}
-          @lb-tile-click=${(e: CustomEvent<GridHit>) =>
-            this.select({
-              tag: named.tag,
-              layer: named.layer,
-              channel: panel.unitOf(e.detail.index),
-            })}
-        ></lb-map-grid>
+        ${
+          panel.noun
+            ? html`<lb-class-templates
+                .tensor=${tensor}
+                .scale=${scale}
+                .selected=${detail ? selected : null}
+                noun=${panel.noun}
+                @lb-unit-pick=${(e: CustomEvent<number>) => pick(e.detail)}
+              ></lb-class-templates>`
+            : this.renderGrid(panel, scale, detail, title, pick)
+        }
         <lb-color-legend .scale=${scale} label="symmetric"></lb-color-legend>
         ${detail ? this.renderDetail(detail, scale) : nothing}
       </div>
     </section>`;
+  }
+
+  private renderGrid(
+    panel: WeightPanel,
+    scale: ColorScale,
+    detail: ReturnType<WeightPanel['detail']> | null,
+    title: string,
+    pick: (unit: number) => void,
+  ) {
+    const first = panel.maps[0];
+    return html`<lb-map-grid
+      .maps=${panel.maps}
+      .scales=${scale}
+      .columns=${panel.columns}
+      .selected=${detail ? panel.maps.indexOf(detail.maps[0]) : null}
+      .zoom=${zoomFor(first.height, first.width, KERNEL_TILE_SIZE)}
+      label=${title}
+      @lb-tile-click=${(e: CustomEvent<GridHit>) => pick(panel.unitOf(e.detail.index))}
+    ></lb-map-grid>`;
   }
 
   private renderDetail(detail: ReturnType<WeightPanel['detail']>, scale: ColorScale) {
@@ -224,14 +284,17 @@ export class LbWeightsView extends ViewElement {
 
 const NO_WORKERS: readonly string[] = [];
 
+/** CSS pixels across a kernel's filter: a 3x3 or 5x5 filter must still be readable. */
+const KERNEL_TILE_SIZE = 48;
+
 /** A dense layer's input shape before flattening, from its template `[units, c, h, w]` or `[units, h, w]`. */
 function channelsLast(templateShape: readonly number[]): number[] {
   const [, ...perUnit] = templateShape;
   return perUnit.length === 3 ? [perUnit[1], perUnit[2], perUnit[0]] : perUnit;
 }
 
-/** One tile row per class: its input channels side by side (one tile for a grey or flat input). */
-function templatePanel(tensor: LoadedTensor): WeightPanel {
+/** One figure per unit (`lb-class-templates`); a unit's detail is its input channels enlarged. */
+function templatePanel(tensor: LoadedTensor, noun: string): WeightPanel {
   const layout = templateLayout(tensor.shape);
   const perUnit = Array.from({ length: layout.items }, (_, u) =>
     itemMaps(tensor.values, layout, u),
@@ -242,7 +305,8 @@ function templatePanel(tensor: LoadedTensor): WeightPanel {
     columns: layout.channels > 1 ? layout.channels : undefined,
     units: layout.items,
     unitOf: (tile) => Math.floor(tile / layout.channels),
-    detail: (unit) => ({ maps: perUnit[unit], names, title: `Class ${unit}` }),
+    detail: (unit) => ({ maps: perUnit[unit], names, title: `${noun} ${unit}` }),
+    noun,
   };
 }
 

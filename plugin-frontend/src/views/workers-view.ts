@@ -21,7 +21,7 @@ import {
   type JobCatalog,
   type WorkerSeries,
 } from '../lensboard/job-data.js';
-import { jobOf, runLabel, shownRun } from '../lensboard/job-runs.js';
+import { chooseRun, runLabel } from '../lensboard/job-runs.js';
 import { scaleOfMaps } from '../lensboard/layer-scales.js';
 import { STEP_PARTS, type WorkerStepTime } from '../lensboard/lb-step-time-bars.js';
 import { zoomFor } from '../lensboard/map-grid-layout.js';
@@ -89,11 +89,11 @@ export class LbWorkersView extends ViewElement {
     args: () => [this.job?.workers ?? [], this.compared?.tag ?? null, this.shownStep] as const,
   });
 
-  /** The job of the shown run, else the first job. */
+  /** The job of the state's worker when selected, else the newest selected job, else the first. */
   private get job(): JobInfo | null {
-    return (
-      jobOf(shownRun(this.state, this.runs, this.selectedRuns()), this.jobs) ?? this.jobs[0] ?? null
-    );
+    const selected = this.selectedRuns();
+    const choice = chooseRun(this.state, this.runs, this.jobs, selected, new Set(selected));
+    return choice.job ?? this.jobs[0] ?? null;
   }
 
   private get shownStep(): number | null {
