@@ -29,7 +29,12 @@ import {
 } from '../lensboard/layer-scales.js';
 import { gridGeometry, gridZoom, type GridHit } from '../lensboard/map-grid-layout.js';
 import type { ActivationLayer } from '../lensboard/logged-tags.js';
-import { activationLayout, itemMaps, type MapRef } from '../lensboard/tensor-maps.js';
+import {
+  activationLayout,
+  itemMaps,
+  type ItemLayout,
+  type MapRef,
+} from '../lensboard/tensor-maps.js';
 import '../lensboard/lb-channel-detail.js';
 import '../lensboard/lb-color-legend.js';
 import '../lensboard/lb-map-grid.js';
@@ -42,8 +47,13 @@ const CHANNEL_SIZE = 96;
 /** A layer's grid stays within this width, so wide layers are not scrolled sideways. */
 const LAYER_MAX_WIDTH = 900;
 
-function channelZoom(channels: number, height: number, width: number): number {
-  return gridZoom(gridGeometry(channels, height, width, 1), CHANNEL_SIZE, LAYER_MAX_WIDTH);
+/** A dense layer's units are one value each: a cell this many pixels across reads as a bar. */
+const UNIT_SIZE = 16;
+
+function channelZoom(layout: ItemLayout): number {
+  const { channels, height, width, units } = layout;
+  const grid = gridGeometry(channels, height, width, units ? 0 : 1);
+  return gridZoom(grid, units ? UNIT_SIZE : CHANNEL_SIZE, LAYER_MAX_WIDTH);
 }
 
 /** Dead channels per activation tensor: computed once per tensor, not per probe switch. */
@@ -236,7 +246,7 @@ export class LbActivationsView extends ViewElement {
         <lb-map-grid
           .maps=${maps}
           .scales=${this.scaleMode === 'channel' ? scales.perMap : scales.layer}
-          .zoom=${layout.units ? 10 : channelZoom(layout.channels, layout.height, layout.width)}
+          .zoom=${channelZoom(layout)}
           .gap=${layout.units ? 0 : 1}
           .selected=${selected}
           label="${layer.layer}: ${layout.channels} ${noun}"

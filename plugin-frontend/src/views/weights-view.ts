@@ -16,7 +16,7 @@ import { jobOf, runLabel } from '../lensboard/job-runs.js';
 import { hasWeights } from '../lensboard/run-data.js';
 import { RunChoiceController, lackingNote } from '../lensboard/run-choice.js';
 import type { NamedTensorTag } from '../lensboard/logged-tags.js';
-import { zoomFor, type GridHit } from '../lensboard/map-grid-layout.js';
+import { gridGeometry, gridZoom, type GridHit } from '../lensboard/map-grid-layout.js';
 import { mapRange } from '../lensboard/paint-map.js';
 import { mergeRanges } from '../lensboard/color-scale.js';
 import {
@@ -78,6 +78,10 @@ export class LbWeightsView extends ViewElement {
         font-size: 12px;
         color: #5f6368;
         margin: 0 0 8px;
+      }
+      lb-class-templates {
+        flex: 1 1 0;
+        min-width: 0;
       }
       .row {
         display: flex;
@@ -264,7 +268,11 @@ export class LbWeightsView extends ViewElement {
       .scales=${scale}
       .columns=${panel.columns}
       .selected=${detail ? panel.maps.indexOf(detail.maps[0]) : null}
-      .zoom=${zoomFor(first.height, first.width, KERNEL_TILE_SIZE)}
+      .zoom=${gridZoom(
+        gridGeometry(panel.maps.length, first.height, first.width, 1, panel.columns),
+        KERNEL_TILE_SIZE,
+        KERNEL_MAX_WIDTH,
+      )}
       label=${title}
       @lb-tile-click=${(e: CustomEvent<GridHit>) => pick(panel.unitOf(e.detail.index))}
     ></lb-map-grid>`;
@@ -285,7 +293,9 @@ export class LbWeightsView extends ViewElement {
 const NO_WORKERS: readonly string[] = [];
 
 /** CSS pixels across a kernel's filter: a 3x3 or 5x5 filter must still be readable. */
-const KERNEL_TILE_SIZE = 48;
+const KERNEL_TILE_SIZE = 56;
+/** A kernel's grid stays within this width unless one pixel per value is already wider. */
+const KERNEL_MAX_WIDTH = 900;
 
 /** A dense layer's input shape before flattening, from its template `[units, c, h, w]` or `[units, h, w]`. */
 function channelsLast(templateShape: readonly number[]): number[] {
