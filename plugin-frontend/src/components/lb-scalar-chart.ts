@@ -17,7 +17,7 @@ import {
   type ScalarPlot,
 } from '../lib/scalar-plot.js';
 import { MARK_CHART_DRAWN, mark } from '../lib/perf.js';
-import { formatValue } from '../lib/format.js';
+import { formatValue, tickLabels } from '../lib/format.js';
 
 interface ReadoutRow {
   run: string;
@@ -199,7 +199,7 @@ export class LbScalarChart extends LitElement {
           label: { step: 'step', relative: 'seconds since start', wall: '' }[this.options.xAxis],
           size: 36,
         },
-        { size: 56 },
+        this.options.logY ? { size: 56 } : { size: 56, values: tickLabels },
       ],
       series: [
         {},

@@ -20,3 +20,17 @@ export function formatTick(value: number, spacing: number): string {
   if (decimals > 6 || Math.abs(value) >= 1e6) return value.toExponential(2);
   return Number(value.toFixed(decimals)).toString();
 }
+
+/**
+ * uPlot's `values` for a linear axis: ticks with the decimals their spacing
+ * needs, so two ticks 0.0005 apart never both read "0.985".
+ */
+export function tickLabels(
+  _chart: unknown,
+  splits: number[],
+  _axis: number,
+  _space: number,
+  spacing: number,
+): string[] {
+  return splits.map((value) => formatTick(value, spacing));
+}

@@ -62,6 +62,11 @@ export class LbWorkersView extends ViewElement {
         flex-wrap: wrap;
         gap: 16px;
       }
+      .note {
+        font-size: 12px;
+        color: #5f6368;
+        margin: 0 0 6px;
+      }
       figure {
         margin: 0;
         font-size: 12px;
@@ -124,6 +129,13 @@ export class LbWorkersView extends ViewElement {
   private renderJob(catalog: JobCatalog) {
     return html`<section>
         <h3>Divergence from the average, per layer</h3>
+        ${
+          linesCoincide(catalog.divergence)
+            ? html`<p class="note">
+                Every worker is as far from the average as the others, so their lines coincide.
+              </p>`
+            : nothing
+        }
         ${this.renderDivergence(catalog)}
       </section>
       <section>
@@ -277,4 +289,20 @@ declare global {
   interface HTMLElementTagNameMap {
     'lb-workers-view': LbWorkersView;
   }
+}
+
+/** True when every worker logged the same divergence at each step of each layer. */
+function linesCoincide(series: readonly WorkerSeries[]): boolean {
+  const first = new Map<string, number>();
+  const ranks = new Set<number>();
+  for (const { name, rank, points } of series) {
+    ranks.add(rank);
+    for (const { step, value } of points) {
+      const key = `${name}@${step}`;
+      const seen = first.get(key);
+      if (seen === undefined) first.set(key, value);
+      else if (Math.abs(seen - value) > 1e-6 * Math.max(1, Math.abs(seen))) return false;
+    }
+  }
+  return ranks.size > 1 && first.size > 0;
 }
