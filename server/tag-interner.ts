@@ -46,7 +46,8 @@ export class TagInterner<T = unknown> {
         if (sameBytes(candidate.bytes, source, start, end)) return candidate;
       }
     }
-    const bytes = source.slice(start, end);
+    // A copy: Buffer's slice is a view, and the chunk it views is reused.
+    const bytes = new Uint8Array(source.subarray(start, end));
     // Buffer's decoder, as protobufjs uses on Buffers: both paths spell a tag alike.
     const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
     const tag: Entry<T> = { bytes, text, next: null, value: undefined, version: -1 };

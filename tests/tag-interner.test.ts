@@ -40,6 +40,18 @@ describe('TagInterner', () => {
     expect(interner.intern(...inBuffer('new', 0)).value).toBeUndefined();
   });
 
+  it('keeps its own copy of a tag read from a Buffer, whose slices are views', () => {
+    const interner = new TagInterner();
+    const chunk = Buffer.from('xxtag_5yy');
+    interner.intern(...inBuffer('first', 0));
+    expect(interner.intern(chunk, 2, 7).text).toBe('tag_5');
+    interner.intern(...inBuffer('first', 0));
+    // The chunk is reused for other records; the same spot now spells another tag.
+    chunk.write('tag_7', 2);
+    expect(interner.intern(chunk, 2, 7).text).toBe('tag_7');
+    expect(interner.intern(...inBuffer('tag_5', 1)).text).toBe('tag_5');
+  });
+
   it('does not keep a view of the buffer it was given', () => {
     const interner = new TagInterner();
     const [buffer, start, end] = inBuffer('acc', 2);
