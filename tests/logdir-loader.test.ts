@@ -1,6 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Event } from '../proto/index.js';
 import { LogdirLoader } from '../server/logdir-loader.js';
 import {
   captureLogger,
@@ -8,6 +9,7 @@ import {
   fileVersion,
   histogramEvent,
   imageEvent,
+  scalar,
   scalars,
   tempLogdir,
   tensorEvent,
@@ -23,6 +25,47 @@ function load(logdir: string, options = {}) {
 }
 afterEach(async () => {
   await Promise.all(loaders.splice(0).map((loader) => loader.close()));
+});
+
+describe('LogdirLoader on a scalar-heavy logdir', () => {
+  /** 40 tags logged in turn at 150 steps, each value naming its tag and step. */
+  function manyTags(): Event[] {
+    const events: Event[] = [fileVersion()];
+    for (let step = 0; step < 150; step++) {
+      for (let t = 0; t < 40; t++) events.push(scalar(`metrics/tag_${t}`, step, t * 1000 + step));
+    }
+    return events;
+  }
+
+  it.each([97, 4096, undefined])(
+    'keeps every value under its own tag, read in chunks of %s bytes',
+    async (chunkBytes) => {
+      const logdir = tempLogdir();
+      writeEvents(join(logdir, 'run', EVENTS_FILE), manyTags());
+      const loader = load(logdir, { chunkBytes, capacity: { scalars: Infinity } });
+      await loader.reloadOnce();
+      for (let t = 0; t < 40; t++) {
+        const series = loader.scalars('run', `metrics/tag_${t}`)!;
+        expect(series.total).toBe(150);
+        const values = series.entries.map((point) => point.value);
+        expect(values).toEqual(Array.from({ length: 150 }, (_, step) => t * 1000 + step));
+      }
+    },
+  );
+
+  it('samples each tag down to its capacity, keeping its first and newest step', async () => {
+    const logdir = tempLogdir();
+    writeEvents(join(logdir, 'run', EVENTS_FILE), manyTags());
+    const loader = load(logdir, { capacity: { scalars: 20 } });
+    await loader.reloadOnce();
+    const series = loader.scalars('run', 'metrics/tag_7')!;
+    const steps = series.entries.map((point) => point.step);
+    expect(series.total).toBe(150);
+    expect(steps).toHaveLength(20);
+    expect([steps[0], steps[19]]).toEqual([0, 149]);
+    expect(steps).toEqual([...steps].sort((a, b) => a - b));
+    expect(series.entries.every((point) => point.value === 7000 + point.step)).toBe(true);
+  });
 });
 
 describe('LogdirLoader on a plain logdir', () => {
