@@ -102,7 +102,8 @@ export function jsCrc32c(data: Uint8Array, start: number, end: number): number {
     at += blocks * 16;
   }
   if (end - at >= VIEW_LOOP_MIN_BYTES) {
-    // Slicing-by-8 over unaligned little-endian words of the underlying buffer.
+    // Slicing-by-8 over unaligned little-endian words of the underlying buffer,
+    // then one slicing-by-4 step, leaving at most 3 bytes to the byte loop.
     const words = viewOf(data);
     const shift = data.byteOffset;
     for (; end - at >= 8; at += 8) {
@@ -117,6 +118,15 @@ export function jsCrc32c(data: Uint8Array, start: number, end: number): number {
         t[512 + ((b >>> 8) & 0xff)] ^
         t[256 + ((b >>> 16) & 0xff)] ^
         t[b >>> 24];
+    }
+    if (end - at >= 4) {
+      const a = crc ^ words.getInt32(shift + at, true);
+      crc =
+        t[768 + (a & 0xff)] ^
+        t[512 + ((a >>> 8) & 0xff)] ^
+        t[256 + ((a >>> 16) & 0xff)] ^
+        t[a >>> 24];
+      at += 4;
     }
   }
   while (at < end) crc = (crc >>> 8) ^ t[(crc ^ data[at++]) & 0xff];
