@@ -129,7 +129,10 @@ export interface LogdirReader {
   readImage(run: string, tag: string, step: number, index: number): Promise<Uint8Array | undefined>;
   /** The newest tensor value at `step`. */
   readTensor(run: string, tag: string, step: number): Promise<LoadedTensor | undefined>;
-  /** Called after each reload pass with what changed; returns an unsubscribe function. */
+  /**
+   * Called with what changed as a reload pass reads: after each run, and
+   * every so often while a large run loads. Returns an unsubscribe function.
+   */
   onChange(listener: (changes: LogdirChange[]) => void): () => void;
   /** Problems not tied to one run (an unreadable directory), newest last. */
   warnings(): string[];
