@@ -42,6 +42,9 @@ import '../lensboard/lb-probe-strip.js';
 import '../lensboard/lb-worker-switch.js';
 import { ViewElement } from './view-base.js';
 
+/** Shared so a plain run hands the channel detail the same list on every render. */
+const NO_WORKERS: readonly string[] = [];
+
 /** A channel map is drawn about this many CSS pixels across: a 28x28 map at 3x, not 1x. */
 const CHANNEL_SIZE = 96;
 /** A layer's grid stays within this width, so wide layers are not scrolled sideways. */
@@ -283,7 +286,7 @@ export class LbActivationsView extends ViewElement {
       .probes=${frame.probes}
       .probeLabels=${catalog.probeLabels}
       .predictions=${frame.predictions}
-      .workers=${jobOf(catalog.run, this.jobs)?.workers ?? []}
+      .workers=${jobOf(catalog.run, this.jobs)?.workers ?? NO_WORKERS}
       @lb-probe-pick=${(e: CustomEvent<number>) => this.select({ probe: e.detail })}
     ></lb-channel-detail>`;
   }

@@ -41,6 +41,8 @@ import '../lensboard/lb-map-grid.js';
 import '../lensboard/lb-step-time-bars.js';
 import { ViewElement } from './view-base.js';
 
+const NO_WORKERS: readonly string[] = [];
+
 @customElement('lb-workers-view')
 export class LbWorkersView extends ViewElement {
   static override styles = [
@@ -91,7 +93,9 @@ export class LbWorkersView extends ViewElement {
   private sideBySide = new Task(this, {
     task: ([workers, tag, step], { signal }) =>
       tag ? loadAcrossWorkers(workers, tag, step, signal) : Promise.resolve([]),
-    args: () => [this.job?.workers ?? [], this.compared?.tag ?? null, this.shownStep] as const,
+    // A constant empty list: a new array per update would restart the task forever.
+    args: () =>
+      [this.job?.workers ?? NO_WORKERS, this.compared?.tag ?? null, this.shownStep] as const,
   });
 
   /** The job of the state's worker when selected, else the newest selected job, else the first. */
