@@ -57,7 +57,8 @@ async function main(): Promise<void> {
   const started = performance.now();
   await writeLogdir(logdir);
   console.log(
-    `wrote ${RUNS} runs x ${TAGS} tags x ${STEPS} steps in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    `wrote ${RUNS} runs x ${TAGS} tags x ${STEPS} steps in ` +
+      `${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
 
   const server = await startServer(logdir);
@@ -107,10 +108,13 @@ async function main(): Promise<void> {
 
     console.log(`page ready (page load + fetch + render): ${pageReady.toFixed(0)} ms`);
     console.log(
-      `first render after data arrived: ${first.untilDrawn.toFixed(0)} ms until the last of ${first.charts} on-screen charts was drawn (elements settled at ${first.elements.toFixed(0)} ms; target < 1000 ms)`,
+      `first render after data arrived: ${first.untilDrawn.toFixed(0)} ms until the last of ` +
+        `${first.charts} on-screen charts was drawn ` +
+        `(elements settled at ${first.elements.toFixed(0)} ms; target < 1000 ms)`,
     );
     console.log(
-      `step change: median ${median(changes).toFixed(1)} ms, max ${Math.max(...changes).toFixed(1)} ms over ${changes.length} (target < 50 ms)`,
+      `step change: median ${median(changes).toFixed(1)} ms, ` +
+        `max ${Math.max(...changes).toFixed(1)} ms over ${changes.length} (target < 50 ms)`,
     );
     if (browser.pageErrors.length) console.log(`page errors: ${browser.pageErrors.join('; ')}`);
   } finally {

@@ -25,11 +25,13 @@ const ROUNDS = 5;
 const TIME_SWITCH = `async (change) => {
   const app = document.querySelector('lb-app').shadowRoot;
   const view = app.querySelector('lb-activations-view');
-  const grids = () => [...view.shadowRoot.querySelectorAll('section[data-layer] > .grid-row > lb-map-grid')];
+  const selector = 'section[data-layer] > .grid-row > lb-map-grid';
+  const grids = () => [...view.shadowRoot.querySelectorAll(selector)];
   const before = grids().map((g) => g.maps);
   performance.clearMeasures('lb-map-grid paint');
   const start = performance.now();
-  view.dispatchEvent(new CustomEvent('lb-select', { detail: change, bubbles: true, composed: true }));
+  const event = new CustomEvent('lb-select', { detail: change, bubbles: true, composed: true });
+  view.dispatchEvent(event);
   while (grids().some((g, i) => g.maps === before[i])) await new Promise((r) => setTimeout(r, 0));
   await Promise.all(grids().map((g) => g.updateComplete));
   const total = performance.now() - start;
@@ -41,7 +43,8 @@ const TIME_SWITCH = `async (change) => {
 
 function summary(name: string, samples: number[]): string {
   const sorted = [...samples].sort((a, b) => a - b);
-  return `${name.padEnd(34)} median ${sorted[sorted.length >> 1].toFixed(1)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms`;
+  const median = sorted[sorted.length >> 1].toFixed(1);
+  return `${name.padEnd(34)} median ${median} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms`;
 }
 
 async function main(): Promise<void> {
@@ -87,7 +90,8 @@ async function main(): Promise<void> {
     for (let i = 0; i < ROUNDS; i++) await run({ step: DEMO_JOB.steps[i % 3] }, stepWarm);
 
     console.log(
-      `activations view of a ${DEMO_JOB.convFilters.length}-conv CNN, ${DEMO_JOB.probes} probes, ${DEMO_JOB.side}x${DEMO_JOB.side} inputs`,
+      `activations view of a ${DEMO_JOB.convFilters.length}-conv CNN, ${DEMO_JOB.probes} probes, ` +
+        `${DEMO_JOB.side}x${DEMO_JOB.side} inputs`,
     );
     console.log(summary('paint of a 32-channel layer', layer));
     console.log(summary('whole view, switch probe', probe));

@@ -56,7 +56,10 @@ export class LbHistogramChart extends LitElement {
   private describe(): string {
     if (!this.data || !this.shown) return 'no drawable histogram';
     const { edges } = this.data;
-    return `histogram over ${this.data.frames.length} steps, values ${formatValue(edges[0])} to ${formatValue(edges[edges.length - 1])}, step ${this.shown.step} highlighted`;
+    const low = formatValue(edges[0]);
+    const high = formatValue(edges[edges.length - 1]);
+    const steps = this.data.frames.length;
+    return `histogram over ${steps} steps, values ${low} to ${high}, step ${this.shown.step} highlighted`;
   }
 
   private paint(): void {

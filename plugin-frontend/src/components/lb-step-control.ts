@@ -98,12 +98,18 @@ export class LbStepControl extends LitElement {
       >
       <button
         aria-pressed=${following ? 'true' : 'false'}
-        title=${following ? 'Following the newest step; click to pin this one' : 'Pinned; click to follow the newest step'}
+        title=${
+          following
+            ? 'Following the newest step; click to pin this one'
+            : 'Pinned; click to follow the newest step'
+        }
         @click=${this.onToggle}
       >
         ${following ? 'Following newest' : 'Pinned · follow newest'}
       </button>
-      ${this.inputError ? html`<span class="error" role="alert">${this.inputError}</span>` : nothing}
+      ${
+        this.inputError ? html`<span class="error" role="alert">${this.inputError}</span>` : nothing
+      }
     `;
   }
 

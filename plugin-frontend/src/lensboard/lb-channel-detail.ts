@@ -135,11 +135,18 @@ export class LbChannelDetail extends LitElement {
         ></lb-map-inspector>
       </section>
       <section>
-        ${this.renderStats(mapStats([map], this.layer.activation), mapStats(acrossProbes, this.layer.activation))}
+        ${this.renderStats(
+          mapStats([map], this.layer.activation),
+          mapStats(acrossProbes, this.layer.activation),
+        )}
       </section>
       <section>${this.renderHistory()}</section>
       <section>${this.renderTop()}</section>
-      ${this.workers.length > 1 ? html`<section>${this.renderWorkers(layout.units)}</section>` : nothing}`;
+      ${
+        this.workers.length > 1
+          ? html`<section>${this.renderWorkers(layout.units)}</section>`
+          : nothing
+      }`;
   }
 
   private renderStats(probe: MapStats, all: MapStats) {
@@ -151,8 +158,16 @@ export class LbChannelDetail extends LitElement {
         <td>${pick(all)}</td>
       </tr>`;
     return html`<h4>Statistics</h4>
-      ${health.dead ? html`<span class="flag" data-flag="dead">dead: zero for every probe</span>` : nothing}
-      ${health.saturated ? html`<span class="flag" data-flag="saturated">saturated across probes</span>` : nothing}
+      ${
+        health.dead
+          ? html`<span class="flag" data-flag="dead">dead: zero for every probe</span>`
+          : nothing
+      }
+      ${
+        health.saturated
+          ? html`<span class="flag" data-flag="saturated">saturated across probes</span>`
+          : nothing
+      }
       <table>
         <tr>
           <th></th>
@@ -162,7 +177,11 @@ export class LbChannelDetail extends LitElement {
         ${row('min', (s) => formatCompact(s.min))} ${row('max', (s) => formatCompact(s.max))}
         ${row('mean', (s) => formatCompact(s.mean))}
         ${row('zero', (s) => formatPercent(s.fractionZero))}
-        ${this.layer?.activation ? row(`saturated (${this.layer.activation})`, (s) => formatPercent(s.fractionSaturated)) : nothing}
+        ${
+          this.layer?.activation
+            ? row(`saturated (${this.layer.activation})`, (s) => formatPercent(s.fractionSaturated))
+            : nothing
+        }
         ${all.nonFinite ? row('not finite', (s) => String(s.nonFinite)) : nothing}
       </table>`;
   }
@@ -199,7 +218,8 @@ export class LbChannelDetail extends LitElement {
             .labels=${this.probeLabels}
             .predictions=${this.predictions}
             .selected=${this.probe}
-            @lb-probe-pick=${(e: CustomEvent<number>) => this.dispatchEvent(new CustomEvent('lb-probe-pick', { detail: e.detail }))}
+            @lb-probe-pick=${(e: CustomEvent<number>) =>
+              this.dispatchEvent(new CustomEvent('lb-probe-pick', { detail: e.detail }))}
           >
           </lb-probe-strip>`,
     );
@@ -222,7 +242,16 @@ export class LbChannelDetail extends LitElement {
           ${tensors.map(
             ({ run }, i) =>
               html`<figure data-run=${run}>
-                ${maps[i].length ? html`<lb-map-grid .maps=${maps[i]} .scales=${scale} .zoom=${units ? 12 : zoomFor(maps[i][0].height, maps[i][0].width, 64)} .gap=${0}></lb-map-grid>` : 'not logged'}
+                ${
+                  maps[i].length
+                    ? html`<lb-map-grid
+                        .maps=${maps[i]}
+                        .scales=${scale}
+                        .zoom=${units ? 12 : zoomFor(maps[i][0].height, maps[i][0].width, 64)}
+                        .gap=${0}
+                      ></lb-map-grid>`
+                    : 'not logged'
+                }
                 <figcaption>${run}</figcaption>
               </figure>`,
           )}
@@ -232,7 +261,10 @@ export class LbChannelDetail extends LitElement {
   }
 }
 
-/** Mean and max of one channel at every logged step, from the layer's `activation_stats` tensors. */
+/**
+ * Mean and max of one channel at every logged step, from the layer's
+ * `activation_stats` tensors.
+ */
 async function loadHistory(
   series: TensorSeries | null,
   channel: number,

@@ -58,7 +58,7 @@ export class LbStepTimeBars extends LitElement {
                 (s, i) =>
                   html`<div
                     title="${STEP_PARTS[i]}: ${s === null ? 'not logged' : `${formatCompact(s)} s`}"
-                    style="width:${longest > 0 ? ((s ?? 0) / longest) * 100 : 0}%;background:${PART_COLOURS[i]}"
+                    style="width:${widthPercent(s, longest)}%;background:${PART_COLOURS[i]}"
                   ></div>`,
               )}
             </div>
@@ -79,4 +79,9 @@ declare global {
   interface HTMLElementTagNameMap {
     'lb-step-time-bars': LbStepTimeBars;
   }
+}
+
+/** A part's share of the longest step, as a CSS width in percent (0 for a missing part). */
+function widthPercent(seconds: number | null, longest: number): number {
+  return longest > 0 ? ((seconds ?? 0) / longest) * 100 : 0;
 }

@@ -103,7 +103,11 @@ export class LbTextView extends ViewElement {
         <span class="swatch" style="background:${runColors(this.runs)(series.run)}"></span>
         ${series.run} · step ${entry.step}
       </div>
-      ${entry.shape.length === 2 ? renderTable(entry) : entry.values.map((text) => html`<pre>${text}</pre>`)}`;
+      ${
+        entry.shape.length === 2
+          ? renderTable(entry)
+          : entry.values.map((text) => html`<pre>${text}</pre>`)
+      }`;
   }
 }
 
@@ -114,7 +118,9 @@ function renderTable(entry: TextEntry) {
       { length: rows },
       (_, row) =>
         html`<tr>
-          ${entry.values.slice(row * columns, (row + 1) * columns).map((text) => html`<td>${text}</td>`)}
+          ${entry.values
+            .slice(row * columns, (row + 1) * columns)
+            .map((text) => html`<td>${text}</td>`)}
         </tr>`,
     )}
   </table>`;

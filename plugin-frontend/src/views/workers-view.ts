@@ -34,6 +34,7 @@ import {
   type MapRef,
 } from '../lensboard/tensor-maps.js';
 import { entryAt } from './load-series.js';
+import { TEMPLATE_SIZE } from '../lensboard/lb-class-templates.js';
 import '../lensboard/lb-class-counts.js';
 import '../lensboard/lb-color-legend.js';
 import '../lensboard/lb-line-chart.js';
@@ -243,7 +244,11 @@ export class LbWorkersView extends ViewElement {
                   ? html`<lb-map-grid
                       .maps=${maps[i]}
                       .scales=${scale}
-                      .zoom=${zoomFor(maps[i][0].height, maps[i][0].width, compared.kind === 'template' ? 40 : 96)}
+                      .zoom=${zoomFor(
+                        maps[i][0].height,
+                        maps[i][0].width,
+                        compared.kind === 'template' ? TEMPLATE_SIZE : 96,
+                      )}
                     ></lb-map-grid>`
                   : 'not logged'
               }
