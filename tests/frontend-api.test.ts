@@ -1,4 +1,5 @@
-// The viewer's API client decodes the server's contract: non-finite strings, binary tensors, errors.
+// The viewer's API client decodes the server's contract: non-finite strings, binary tensors,
+// errors.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiClient, ApiError } from '../plugin-frontend/src/api.js';
 

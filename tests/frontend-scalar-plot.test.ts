@@ -20,7 +20,7 @@ function points(values: number[], segment = 0, firstStep = 0): ScalarPoint[] {
 const raw = { smoothing: 0, logY: false, xAxis: 'step' as const };
 
 describe('buildScalarPlot', () => {
-  it('draws NaN and Infinity as edge marks, never as 0, and keeps isolated finite points as markers (B22)', () => {
+  it('draws NaN and Infinity as edge marks, never 0, and isolated points as markers (B22)', () => {
     const run: RunScalars = {
       run: 'a',
       color: '#123456',
@@ -37,7 +37,7 @@ describe('buildScalarPlot', () => {
     ]);
   });
 
-  it('gives each launch its own series so a restart is never joined to the previous launch (B11)', () => {
+  it('gives each launch its own series so a restart is never joined to the last (B11)', () => {
     const run: RunScalars = {
       run: 'a',
       color: '#123456',
@@ -51,7 +51,7 @@ describe('buildScalarPlot', () => {
     ]);
   });
 
-  it('aligns runs with different steps, leaving undefined (bridged) where a run has no point', () => {
+  it('aligns runs with different steps, undefined (bridged) where a run has no point', () => {
     const a: RunScalars = { run: 'a', color: '#111111', points: points([1, 2]) };
     const b: RunScalars = { run: 'b', color: '#222222', points: points([7, 8], 0, 1) };
     const plot = buildScalarPlot([a, b], raw);

@@ -37,7 +37,8 @@ describe('URL state', () => {
     const parsed = stateFromQuery('?view=nope&step=abc&channel=-1&smoothing=1.5&x=time&probe=2.5');
     expect(parsed.state).toEqual(DEFAULT_VIEW_STATE);
     expect(parsed.problems).toEqual([
-      'invalid view: "nope" (want one of scalars, images, histograms, text, activations, weights, workers)',
+      'invalid view: "nope" (want one of scalars, images, histograms, text, activations, ' +
+        'weights, workers)',
       'invalid step: "abc" (want an integer)',
       'invalid channel: "-1" (want an integer >= 0)',
       'invalid probe: "2.5" (want an integer >= 0)',

@@ -30,7 +30,7 @@ const ALL = RUNS.map((run) => run.name);
 const NO_WORKER = { worker: null };
 
 describe('chooseRun', () => {
-  it('draws the first worker when the global run has no activations yet, and names the global run', () => {
+  it('draws the first worker when global has no activations yet, and names global', () => {
     const hasData = new Set(['old/worker-0', 'old/worker-1']);
     const choice = chooseRun(NO_WORKER, OLD.runs, [OLD.job], ALL.slice(0, 3), hasData);
     expect(choice.run).toBe('old/worker-0');

@@ -57,7 +57,10 @@ interface CacheEntry {
 export class ApiClient {
   private readonly cache = new Map<string, CacheEntry>();
 
-  /** `base` is the server's origin and prefix; '.' resolves against the page, so any mount point works. */
+  /**
+   * `base` is the server's origin and prefix; '.' resolves against the page, so
+   * any mount point works.
+   */
   constructor(private readonly base = '') {}
 
   async runs(signal?: AbortSignal): Promise<RunsAnswer> {

@@ -6,7 +6,10 @@
 export type ViewName =
   'scalars' | 'images' | 'histograms' | 'text' | 'activations' | 'weights' | 'workers';
 
-/** What the scalar charts use as their x axis: the step, seconds since the run's start, or the clock. */
+/**
+ * What the scalar charts use as their x axis: the step, seconds since the run's
+ * start, or the clock.
+ */
 export type XAxis = 'step' | 'relative' | 'wall';
 
 export interface ViewState {

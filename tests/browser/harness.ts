@@ -79,7 +79,7 @@ export async function startServer(
 export interface Browser {
   context: BrowserContext;
   page: Page;
-  /** Messages the page logged as errors, and uncaught exceptions: a test can assert there are none. */
+  /** Errors the page logged, and uncaught exceptions: a test can assert there are none. */
   pageErrors: string[];
   close(): Promise<void>;
 }

@@ -102,7 +102,7 @@ describe('lensboard views in the browser', () => {
     expect(browser.pageErrors).toEqual([]);
   });
 
-  it('draws a negative template weight red and a positive one blue, each class labelled', async () => {
+  it('draws negative template weights red, positive ones blue, each class labelled', async () => {
     const { page } = browser;
     await open(page, { view: 'weights', worker: WORKER_0, step: 20 });
     const section = page.locator('section[data-tag="templates/out"]');
@@ -156,7 +156,7 @@ describe('lensboard views in the browser', () => {
     await screenshot(page, 'lensboard-templates');
   });
 
-  it('draws a worker with data when every run is selected and the global run has none', async () => {
+  it('draws a worker with data when all runs are selected and global has none', async () => {
     const { page } = browser;
     await open(page, { view: 'activations' });
     const grid = page.locator('section[data-layer="conv1"] > .grid-row > lb-map-grid canvas');

@@ -133,7 +133,7 @@ describe('viewer shell', () => {
       .toContain('Not finite: 2 NaN (◆ top), 1 +Infinity (▲ top) at step 0, 2, 4');
   });
 
-  it('draws a series of one point as a marker, also in a chart that showed another tag (B22)', async () => {
+  it('draws a one-point series as a marker, also in a reused chart (B22)', async () => {
     await page.goto(`${server.url}/?run=alpha`);
     const charts = page.locator('lb-scalars-view section[data-tag]');
     await expect.poll(() => charts.count()).toBe(4);
@@ -190,14 +190,14 @@ describe('viewer shell', () => {
     await screenshot(page, 'shell-histograms-deeplink');
   });
 
-  it('shows text as text: markup in a value is not interpreted and whitespace is kept', async () => {
+  it('shows text as text: markup is not interpreted and whitespace is kept', async () => {
     await page.goto(`${server.url}/?view=text&run=alpha`);
     const pre = page.locator('lb-text-view pre');
     await expect.poll(() => pre.textContent()).toBe('first  note\n  indented <b>not bold</b>');
     expect(await page.locator('lb-text-view b').count()).toBe(0);
   });
 
-  it("shows an event appended during the test without a reload, keeping the user's place", async () => {
+  it("shows an event appended during the test without a reload, keeping one's place", async () => {
     await page.goto(`${server.url}/?run=alpha&smoothing=0.3`);
     await expect.poll(() => page.locator('lb-scalars-view section[data-tag]').count()).toBe(4);
     await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));

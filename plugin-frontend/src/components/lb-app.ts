@@ -27,6 +27,12 @@ import { renderView } from './view-outlet.js';
 import './lb-run-sidebar.js';
 import './lb-step-control.js';
 
+const LIVE_LABELS: Record<LiveStatus, string> = {
+  connecting: 'connecting…',
+  live: '● live',
+  reconnecting: 'reconnecting…',
+};
+
 const VIEW_LABELS: Record<ViewName, string> = {
   scalars: 'Scalars',
   images: 'Images',
@@ -161,7 +167,7 @@ export class LbApp extends LitElement {
         <h1>lensboard</h1>
         <nav>${VIEW_NAMES.map((view) => this.renderTab(view))}</nav>
         <span class="live ${this.live.status}" title=${this.live.detail ?? ''}>
-          ${{ connecting: 'connecting…', live: '● live', reconnecting: 'reconnecting…' }[this.live.status]}
+          ${LIVE_LABELS[this.live.status]}
         </span>
       </header>
       <aside>
@@ -219,7 +225,11 @@ export class LbApp extends LitElement {
           ? html`<p class="warning">Not in this logdir (yet): ${missing.join(', ')}</p>`
           : nothing
       }
-      ${this.runsTask.error !== undefined ? errorMessage('the run list', this.runsTask.error) : nothing}
+      ${
+        this.runsTask.error !== undefined
+          ? errorMessage('the run list', this.runsTask.error)
+          : nothing
+      }
       ${
         answer.loading
           ? html`<p class="status loading" role="status">

@@ -59,7 +59,8 @@ export class LbHistogramChart extends LitElement {
     const low = formatValue(edges[0]);
     const high = formatValue(edges[edges.length - 1]);
     const steps = this.data.frames.length;
-    return `histogram over ${steps} steps, values ${low} to ${high}, step ${this.shown.step} highlighted`;
+    const step = this.shown.step;
+    return `histogram over ${steps} steps, values ${low} to ${high}, step ${step} highlighted`;
   }
 
   private paint(): void {

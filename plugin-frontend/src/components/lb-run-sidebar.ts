@@ -47,7 +47,7 @@ export class LbRunSidebar extends LitElement {
       gap: 6px;
       padding: 2px 0;
       cursor: pointer;
-      word-break: break-all;
+      overflow-wrap: anywhere;
     }
     .swatch {
       width: 10px;
@@ -144,7 +144,7 @@ export class LbRunSidebar extends LitElement {
           @change=${(event: Event) => this.toggle([run.name], event)}
         />
         <span class="swatch" style="background:${runColors(this.runs)(run.name)}"></span>
-        ${label}
+        <span class="name">${breakablePath(label)}</span>
         <span class="badge">${this.statusText(run)}</span>
       </label>
       ${
@@ -178,6 +178,12 @@ export class LbRunSidebar extends LitElement {
   private emit(runs: string[]): void {
     this.dispatchEvent(selectEvent({ runs }));
   }
+}
+
+/** A run path that wraps after a `/` before it wraps mid-word. */
+function breakablePath(path: string) {
+  const parts = path.split('/');
+  return parts.map((part, i) => (i < parts.length - 1 ? html`${part}/<wbr />` : part));
 }
 
 declare global {

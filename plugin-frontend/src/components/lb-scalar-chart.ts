@@ -109,7 +109,11 @@ export class LbScalarChart extends LitElement {
     return html`
       <div class="plot"></div>
       <div class="readout" aria-live="off">
-        ${this.readout.length ? this.readout.map((row) => this.renderRow(row)) : html`<span>&nbsp;</span>`}
+        ${
+          this.readout.length
+            ? this.readout.map((row) => this.renderRow(row))
+            : html`<span>&nbsp;</span>`
+        }
       </div>
       ${marks.length ? html`<div class="note">${describeMarks(marks)}</div>` : nothing}
       ${
@@ -170,7 +174,8 @@ export class LbScalarChart extends LitElement {
     const plot = buildScalarPlot(this.runs, this.options);
     this.plot = plot;
     const data = [plot.xs, ...plot.series.map((series) => series.values)] as uPlot.AlignedData;
-    const key = `${this.optionsKey}|${plot.series.map((s) => `${s.run}:${s.segment}:${s.role}`).join()}`;
+    const layout = plot.series.map((s) => `${s.run}:${s.segment}:${s.role}`).join();
+    const key = `${this.optionsKey}|${layout}`;
     if (this.chart && key === this.layoutKey) {
       // A zoomed-in user keeps their window; otherwise the axes take in new data.
       this.chart.setData(data, !this.zoomed);
@@ -325,7 +330,8 @@ function describeMarks(marks: EdgeMark[]): string {
     count('-inf') ? `${count('-inf')} -Infinity (▼ bottom)` : '',
   ].filter(Boolean);
   const steps = marks.slice(0, 5).map((mark) => mark.step);
-  return `Not finite: ${parts.join(', ')} at step ${steps.join(', ')}${marks.length > 5 ? ', …' : ''}`;
+  const more = marks.length > 5 ? ', …' : '';
+  return `Not finite: ${parts.join(', ')} at step ${steps.join(', ')}${more}`;
 }
 
 declare global {

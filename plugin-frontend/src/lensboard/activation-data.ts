@@ -61,7 +61,10 @@ export async function loadCatalog(run: string, signal: AbortSignal): Promise<Act
   };
 }
 
-/** Every layer's activation at `step`; layers not logged at that step show their newest earlier value. */
+/**
+ * Every layer's activation at `step`; layers not logged at that step show their
+ * newest earlier value.
+ */
 export async function loadFrame(
   catalog: ActivationCatalog,
   step: number,

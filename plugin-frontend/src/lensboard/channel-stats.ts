@@ -100,7 +100,10 @@ export function channelHealth(acrossProbes: MapStats): ChannelHealth {
   };
 }
 
-/** Index of the largest value among `length` values from `offset`; NaN never wins; -1 if none is comparable. */
+/**
+ * Index of the largest value among `length` values from `offset`; NaN never wins;
+ * -1 if none is comparable.
+ */
 export function argmax(values: Float32Array, offset: number, length: number): number {
   let best = -1;
   for (let i = 0; i < length; i++) {

@@ -4,7 +4,10 @@
  * compare) and compact figures for legends and axes.
  */
 
-/** The shortest decimal that parses back to the float32 `value`; non-float32 numbers print in full. */
+/**
+ * The shortest decimal that parses back to the float32 `value`; non-float32
+ * numbers print in full.
+ */
 export function formatFloat32(value: number): string {
   if (!Number.isFinite(value)) return String(value);
   if (Object.is(value, -0)) return '-0';

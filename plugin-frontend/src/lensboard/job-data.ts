@@ -72,7 +72,10 @@ async function loadComparables(run: string, signal: AbortSignal): Promise<Compar
   ];
 }
 
-/** `tag` on every worker at the step each shows for `step`; null for a worker that never logged it. */
+/**
+ * `tag` on every worker at the step each shows for `step`; null for a worker that
+ * never logged it.
+ */
 export async function loadAcrossWorkers(
   workers: readonly string[],
   tag: string,

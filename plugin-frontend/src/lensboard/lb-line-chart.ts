@@ -89,7 +89,10 @@ export class LbLineChart extends LitElement {
     };
   }
 
-  /** The shown step as a vertical line, and non-finite values as ticks at the top or bottom edge. */
+  /**
+   * The shown step as a vertical line, and non-finite values as ticks at the top
+   * or bottom edge.
+   */
   private drawMarks(u: uPlot): void {
     const ctx = u.ctx;
     const { top, height } = u.bbox;

@@ -95,7 +95,8 @@ export class LbMapGrid extends LitElement {
     const z = this.zoom;
     return html`<div
       class="selected"
-      style="left:${x * z}px;top:${y * z}px;width:${grid.tileWidth * z}px;height:${grid.tileHeight * z}px"
+      style="left:${x * z}px;top:${y * z}px;
+        width:${grid.tileWidth * z}px;height:${grid.tileHeight * z}px"
     ></div>`;
   }
 

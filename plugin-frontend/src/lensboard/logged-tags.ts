@@ -52,7 +52,10 @@ export function tagRole(info: TagInfo): number {
   return PREFIX_ROLES.find(([prefix]) => info.tag.startsWith(prefix))?.[1] ?? 0;
 }
 
-/** The layer a lensboard tensor belongs to: its metadata's layer name, else the tag after the prefix. */
+/**
+ * The layer a lensboard tensor belongs to: its metadata's layer name, else the tag
+ * after the prefix.
+ */
 export function tagLayer(info: TagInfo): string {
   if (info.metadata?.layerName) return info.metadata.layerName;
   const slash = info.tag.indexOf('/');
@@ -121,7 +124,10 @@ export function weightTags(tags: readonly TagInfo[]): NamedTensorTag[] {
     }));
 }
 
-/** A per-worker scalar of the job's global run: `divergence/worker-<rank>/<layer>` or `timing/worker-<rank>/<part>`. */
+/**
+ * A per-worker scalar of the job's global run: `divergence/worker-<rank>/<layer>`
+ * or `timing/worker-<rank>/<part>`.
+ */
 export interface WorkerScalarTag {
   tag: string;
   rank: number;

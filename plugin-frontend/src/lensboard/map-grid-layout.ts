@@ -78,7 +78,10 @@ export function tileAt(grid: GridGeometry, px: number, py: number): GridHit | nu
   return { index, y, x };
 }
 
-/** CSS pixels per value that make a tile about `target` pixels across: small maps are enlarged more. */
+/**
+ * CSS pixels per value that make a tile about `target` pixels across: small maps
+ * are enlarged more.
+ */
 export function zoomFor(tileHeight: number, tileWidth: number, target: number): number {
   return Math.max(1, Math.floor(target / Math.max(1, tileHeight, tileWidth)));
 }

@@ -66,7 +66,10 @@ export function binHistograms(entries: HistogramEntry[], bins = 30): BinnedHisto
   return { edges, frames, bad, maxCount };
 }
 
-/** Even bins over the finite range of every non-empty bucket; a single value gets a unit-wide range. */
+/**
+ * Even bins over the finite range of every non-empty bucket; a single value gets a
+ * unit-wide range.
+ */
 function gridEdges(entries: HistogramEntry[], bins: number): number[] {
   let low = Infinity;
   let high = -Infinity;

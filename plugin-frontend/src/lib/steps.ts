@@ -9,7 +9,10 @@ export function effectiveStep(pinned: number | null, newest: number | null): num
   return pinned ?? newest;
 }
 
-/** Index of the loaded step at or before `step`, or of the first one if all are after it; -1 when none. */
+/**
+ * Index of the loaded step at or before `step`, or of the first one if all are
+ * after it; -1 when none.
+ */
 export function shownIndex(steps: readonly number[], step: number | null): number {
   if (steps.length === 0) return -1;
   if (step === null) return steps.length - 1;

@@ -180,7 +180,8 @@ export class LbActivationsView extends ViewElement {
           >Scale
           <select
             data-control="scale"
-            @change=${(e: Event) => (this.scaleMode = (e.target as HTMLSelectElement).value as ScaleMode)}
+            @change=${(e: Event) =>
+              (this.scaleMode = (e.target as HTMLSelectElement).value as ScaleMode)}
           >
             ${SCALE_MODES.map(
               (mode) =>
@@ -211,7 +212,11 @@ export class LbActivationsView extends ViewElement {
         .selected=${probe}
         @lb-probe-pick=${(e: CustomEvent<number>) => this.select({ probe: e.detail })}
       ></lb-probe-strip>
-      ${shared ? html`<lb-color-legend .scale=${shared} label="every layer"></lb-color-legend>` : nothing}
+      ${
+        shared
+          ? html`<lb-color-legend .scale=${shared} label="every layer"></lb-color-legend>`
+          : nothing
+      }
       ${catalog.layers.map((layer) =>
         this.renderLayer(catalog, frame, layer, maps.get(layer.layer), scales.get(layer.layer)),
       )}`;
@@ -256,7 +261,11 @@ export class LbActivationsView extends ViewElement {
           @lb-tile-click=${(e: CustomEvent<GridHit>) =>
             this.select({ layer: layer.layer, channel: e.detail.index })}
         ></lb-map-grid>
-        ${this.scaleMode === 'layer' ? html`<lb-color-legend .scale=${scales.layer}></lb-color-legend>` : nothing}
+        ${
+          this.scaleMode === 'layer'
+            ? html`<lb-color-legend .scale=${scales.layer}></lb-color-legend>`
+            : nothing
+        }
       </div>
       ${
         selected !== null && selected < layout.channels

@@ -108,7 +108,11 @@ export class LbImagesView extends ViewElement {
   private renderPanel(panel: TagPanel<ImageEntry>) {
     return html`<section data-tag=${panel.tag}>
       <h3>${panel.info.displayName || panel.tag}</h3>
-      ${panel.info.description ? html`<div class="caption">${panel.info.description}</div>` : nothing}
+      ${
+        panel.info.description
+          ? html`<div class="caption">${panel.info.description}</div>`
+          : nothing
+      }
       ${panel.series.map((series) => this.renderRun(series))}
     </section>`;
   }

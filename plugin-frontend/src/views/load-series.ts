@@ -53,7 +53,10 @@ export function stepsOf<T extends Entry>(
   };
 }
 
-/** The kept entry at or before `step` (the newest entry of that step), or the first one after it. */
+/**
+ * The kept entry at or before `step` (the newest entry of that step), or the first
+ * one after it.
+ */
 export function entryAt<T extends Entry>(entries: T[], step: number | null): T | undefined {
   if (entries.length === 0) return undefined;
   if (step === null) return entries[entries.length - 1];

@@ -100,7 +100,8 @@ export class LbScalarsView extends ViewElement {
           max="0.99"
           step="0.01"
           .value=${String(options.smoothing)}
-          @change=${(e: Event) => this.select({ smoothing: Number((e.target as HTMLInputElement).value) })}
+          @change=${(e: Event) =>
+            this.select({ smoothing: Number((e.target as HTMLInputElement).value) })}
         />
         <span>${options.smoothing.toFixed(2)}</span>
       </label>
@@ -115,7 +116,8 @@ export class LbScalarsView extends ViewElement {
       <label>
         x axis
         <select
-          @change=${(e: Event) => this.select({ xAxis: (e.target as HTMLSelectElement).value as XAxis })}
+          @change=${(e: Event) =>
+            this.select({ xAxis: (e.target as HTMLSelectElement).value as XAxis })}
         >
           ${X_AXES.map(
             (axis) =>
@@ -146,7 +148,11 @@ export class LbScalarsView extends ViewElement {
     const options = this.options();
     return html`
       ${error ? html`<p class="warning">${error}</p>` : nothing}
-      ${shown.length === 0 ? emptyMessage(`No scalar tag matches ${JSON.stringify(this.filter)}.`) : nothing}
+      ${
+        shown.length === 0
+          ? emptyMessage(`No scalar tag matches ${JSON.stringify(this.filter)}.`)
+          : nothing
+      }
       <div class="grid">${shown.map((panel) => this.renderChart(panel, options))}</div>
     `;
   }
@@ -193,7 +199,10 @@ export class LbScalarsView extends ViewElement {
   }
 }
 
-/** A case-insensitive regular expression over tags; a bad one is reported and matches everything. */
+/**
+ * A case-insensitive regular expression over tags; a bad one is reported and
+ * matches everything.
+ */
 function tagMatcher(filter: string): { matcher: (tag: string) => boolean; error: string } {
   if (filter.trim() === '') return { matcher: () => true, error: '' };
   try {

@@ -23,7 +23,10 @@ export class ViewElement extends LitElement {
   @property({ attribute: false }) jobs: JobInfo[] = [];
   /** The effective global step: the pinned one, or the newest while following. */
   @property({ attribute: false }) step: number | null = null;
-  /** Bumped by the shell whenever the logdir changed; views refetch (the client's cache keeps it cheap). */
+  /**
+   * Bumped by the shell whenever the logdir changed; views refetch (the client's
+   * cache keeps it cheap).
+   */
   @property({ attribute: false }) refreshToken = 0;
 
   private lastReport = '';

@@ -39,7 +39,10 @@ import '../lensboard/lb-map-inspector.js';
 import '../lensboard/lb-worker-switch.js';
 import { ViewElement } from './view-base.js';
 
-/** A weight tensor laid out for drawing: its tiles, how many per row, and what a tile click opens. */
+/**
+ * A weight tensor laid out for drawing: its tiles, how many per row, and what a
+ * tile click opens.
+ */
 interface WeightPanel {
   maps: MapRef[];
   columns: number | undefined;
@@ -188,7 +191,8 @@ export class LbWeightsView extends ViewElement {
                   type="checkbox"
                   data-control="difference"
                   .checked=${this.difference}
-                  @change=${(e: Event) => (this.difference = (e.target as HTMLInputElement).checked)}
+                  @change=${(e: Event) =>
+                    (this.difference = (e.target as HTMLInputElement).checked)}
                 />
                 ${runLabel(catalog.run, job)} minus the average of ${job!.workers.length}
                 workers</label
@@ -297,7 +301,10 @@ const KERNEL_TILE_SIZE = 56;
 /** A kernel's grid stays within this width unless one pixel per value is already wider. */
 const KERNEL_MAX_WIDTH = 900;
 
-/** A dense layer's input shape before flattening, from its template `[units, c, h, w]` or `[units, h, w]`. */
+/**
+ * A dense layer's input shape before flattening, from its template `[units, c, h,
+ * w]` or `[units, h, w]`.
+ */
 function channelsLast(templateShape: readonly number[]): number[] {
   const [, ...perUnit] = templateShape;
   return perUnit.length === 3 ? [perUnit[1], perUnit[2], perUnit[0]] : perUnit;
