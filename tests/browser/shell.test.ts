@@ -126,6 +126,13 @@ describe('viewer shell', () => {
     await screenshot(page, 'shell-scalars');
   });
 
+  it("shows a run's largest step in the sidebar, not the step of text logged last", async () => {
+    // alpha's last event is text at step 0; its scalars reach step 49.
+    await page.goto(`${server.url}/?run=alpha`);
+    const badge = page.locator('lb-run-sidebar label[data-run="alpha"] .badge');
+    await expect.poll(() => badge.textContent()).toBe('step 49');
+  });
+
   it('marks NaN and Infinity apart and names them, never drawing them as 0 (B22)', async () => {
     const note = page.locator('section[data-tag="edge/values"] lb-scalar-chart .note');
     await expect
