@@ -13,11 +13,22 @@ import { emptyMessage, renderTask, statusStyles } from '../components/status.js'
 import { entryAt, loadTagPanels, type TagPanel } from './load-series.js';
 import { ViewElement } from './view-base.js';
 
-const SCALES = [1, 2, 4, 8] as const;
+/** Zoom factors offered; 0 is "fit": small images enlarged by a whole factor to about FIT_SIZE. */
+const SCALES = [0, 1, 2, 4, 8] as const;
+const FIT_SIZE = 192;
+
+/**
+ * The whole factor an image is drawn at: `scale`, or for "fit" the one that brings
+ * it near FIT_SIZE.
+ */
+function zoomOf(scale: number, width: number, height: number): number {
+  if (scale > 0) return scale;
+  return Math.max(1, Math.floor(FIT_SIZE / Math.max(1, width, height)));
+}
 
 @customElement('lb-images-view')
 export class LbImagesView extends ViewElement {
-  @state() private scale: number = 2;
+  @state() private scale: number = 0;
   /** Image URLs the browser could not load; shown as a sentence instead of a broken icon. */
   @state() private failed = new Set<string>();
 
@@ -87,7 +98,7 @@ export class LbImagesView extends ViewElement {
           ${SCALES.map(
             (scale) =>
               html`<option value=${scale} ?selected=${scale === this.scale}>
-                ${scale === 1 ? 'true pixels' : `${scale}× (pixelated)`}
+                ${scaleLabel(scale)}
               </option>`,
           )}
         </select>
@@ -140,7 +151,8 @@ export class LbImagesView extends ViewElement {
       </p>`;
     }
     // Sizes of 0 mean the server could not read them; the browser then uses the image's own.
-    const size = (pixels: number) => (pixels > 0 ? pixels * this.scale : nothing);
+    const zoom = zoomOf(this.scale, entry.width, entry.height);
+    const size = (pixels: number) => (pixels > 0 ? pixels * zoom : nothing);
     const fail = () => (this.failed = new Set([...this.failed, url]));
     return html`<img
       src=${url}
@@ -150,6 +162,11 @@ export class LbImagesView extends ViewElement {
       @error=${fail}
     />`;
   }
+}
+
+function scaleLabel(scale: number): string {
+  if (scale === 0) return 'fit (pixelated)';
+  return scale === 1 ? 'true pixels' : `${scale}× (pixelated)`;
 }
 
 declare global {
