@@ -84,7 +84,8 @@ function report(name: string, bytes: Buffer): void {
   };
   const packageRate = rate(bytes.length, () => reference.buf(bytes));
   console.log(
-    `${name}: ${events} events, ${(bytes.length / MB).toFixed(1)} MiB: decode ${decodeRate.toFixed(0)} MB/s, ` +
+    `${name}: ${events} events, ${(bytes.length / MB).toFixed(1)} MiB: ` +
+      `decode ${decodeRate.toFixed(0)} MB/s, ` +
       `CRC32C alone ${crcRate.toFixed(0)} MB/s (crc-32 package: ${packageRate.toFixed(0)} MB/s), ` +
       `decode/CRC ${((100 * decodeRate) / crcRate).toFixed(0)}%`,
   );

@@ -166,10 +166,12 @@ function report(name: string, f: LoadFigures, crc: number, readAndCrc: number): 
   console.log(
     `${name}: ${f.mb.toFixed(0)} MB in ${f.seconds.toFixed(2)} s = ` +
       `${speed.toFixed(0)} MB/s (${(f.mb / f.cpuSeconds).toFixed(0)} MB/s of CPU time), ` +
-      `first value after ${f.firstValueSeconds.toFixed(3)} s, peak RSS ${f.peakRssMb.toFixed(0)} MB; ` +
+      `first value after ${f.firstValueSeconds.toFixed(3)} s, ` +
+      `peak RSS ${f.peakRssMb.toFixed(0)} MB; ` +
       `load average at its end ${f.loadAverage}\n` +
       `  ${percent(crc)} of the CRC32C limit (${crc.toFixed(0)} MB/s), ` +
-      `${percent(readAndCrc)} of reading plus CRC32C of whole chunks (${readAndCrc.toFixed(0)} MB/s)`,
+      `${percent(readAndCrc)} of reading plus CRC32C of whole chunks ` +
+      `(${readAndCrc.toFixed(0)} MB/s)`,
   );
 }
 

@@ -52,5 +52,6 @@ console.log(
 // Measured inside the workers (time in logging calls over compute time), so it
 // does not drown in the run-to-run noise of an A/B comparison on a shared CPU.
 console.log(
-  `logging overhead: ${percent(one.loggingShare)} (1 worker), ${percent(two.loggingShare)} (2 workers)`,
+  `logging overhead: ${percent(one.loggingShare)} (1 worker), ` +
+    `${percent(two.loggingShare)} (2 workers)`,
 );

@@ -54,7 +54,8 @@ async function scalarRate(count: number): Promise<void> {
   });
   const rate = Math.round(count / seconds);
   console.log(
-    `scalars: ${count} events in ${seconds.toFixed(3)} s = ${rate.toLocaleString('en')} events/s (target >= 300,000)`,
+    `scalars: ${count} events in ${seconds.toFixed(3)} s = ` +
+      `${rate.toLocaleString('en')} events/s (target >= 300,000)`,
   );
 }
 
@@ -75,8 +76,10 @@ async function tensorRate(count: number): Promise<void> {
   const writerRate = bytes.length / MB / writerSeconds;
   const plainRate = bytes.length / MB / plainSeconds;
   console.log(
-    `tensors: ${count} x 1 MiB, ${(bytes.length / MB).toFixed(1)} MiB: writer ${writerRate.toFixed(0)} MB/s, ` +
-      `plain fs append ${plainRate.toFixed(0)} MB/s, ratio ${((100 * writerRate) / plainRate).toFixed(0)}% (target >= 70%)`,
+    `tensors: ${count} x 1 MiB, ${(bytes.length / MB).toFixed(1)} MiB: ` +
+      `writer ${writerRate.toFixed(0)} MB/s, ` +
+      `plain fs append ${plainRate.toFixed(0)} MB/s, ` +
+      `ratio ${((100 * writerRate) / plainRate).toFixed(0)}% (target >= 70%)`,
   );
 }
 

@@ -30,7 +30,10 @@ import {
 
 /** Exit status for arguments that cannot work: bad flags, a missing logdir, a taken port. */
 const USAGE_EXIT = 2;
-/** Closing waits for the loader's pass in flight; a pass stuck on a dead network mount must not hang the exit. */
+/**
+ * Closing waits for the loader's pass in flight; a pass stuck on a dead
+ * network mount must not hang the exit.
+ */
 const STOP_GRACE_MS = 5000;
 
 interface ServeFlags {
@@ -46,7 +49,8 @@ interface ServeFlags {
 function buildProgram(): Command {
   const program = new Command('lensboard')
     .description(
-      "Serve a TensorBoard logdir to lensboard's viewer: per-neuron activations, class templates and workers.",
+      "Serve a TensorBoard logdir to lensboard's viewer: " +
+        'per-neuron activations, class templates and workers.',
     )
     .enablePositionalOptions()
     .configureOutput({
@@ -55,7 +59,8 @@ function buildProgram(): Command {
     .exitOverride()
     .addHelpText(
       'after',
-      '\nExit status: 0 after SIGINT or SIGTERM; 2 when the arguments, the logdir or the port cannot be used.',
+      '\nExit status: 0 after SIGINT or SIGTERM; ' +
+        '2 when the arguments, the logdir or the port cannot be used.',
     );
   addServeOptions(program).action((flags: ServeFlags) => runServe(program, flags));
   program

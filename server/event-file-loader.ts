@@ -153,7 +153,10 @@ export class EventFileLoader {
     }
   }
 
-  /** Reads the complete record at `offset` again (a payload served on request), checking its CRCs. */
+  /**
+   * Reads the complete record at `offset` again (a payload served on request),
+   * checking its CRCs.
+   */
   static async readRecordAt(path: string, offset: number, length: number): Promise<Uint8Array> {
     const bytes = await readBytesAt(path, offset, length);
     const result = readRecord(bytes, 0, path, offset);

@@ -195,7 +195,10 @@ export class RunLoader {
   private newestStep: number | null = null;
   private newestWallTime: number | null = null;
   private readonly problems: string[] = [];
-  /** Tags changed since the last `takeChanges` (each with `changed` set); changes are built there. */
+  /**
+   * Tags changed since the last `takeChanges` (each with `changed` set);
+   * changes are built there.
+   */
   private changedTags: TagSeries[] = [];
   private runChanged = false;
   /** Scratch space of the scalar fast path, reused for every record. */
@@ -211,7 +214,10 @@ export class RunLoader {
     private readonly options: RunLoaderOptions,
   ) {}
 
-  /** Adopts the event files now in the directory: new ones are tailed, vanished ones dropped with their values. */
+  /**
+   * Adopts the event files now in the directory: new ones are tailed, vanished
+   * ones dropped with their values.
+   */
   syncFiles(names: string[]): void {
     for (const name of [...names].sort()) {
       if (this.files.has(name)) continue;
@@ -305,7 +311,10 @@ export class RunLoader {
     return true;
   }
 
-  /** Puts the series of each scanned tag in `scannedSeries`; false if one is not a known scalar tag. */
+  /**
+   * Puts the series of each scanned tag in `scannedSeries`; false if one is not
+   * a known scalar tag.
+   */
   private resolveScanned(bytes: Uint8Array): boolean {
     const { count, tagStarts, tagEnds } = this.scanned;
     for (let i = 0; i < count; i++) {

@@ -17,7 +17,10 @@ const reference = createRequire(import.meta.url)('crc-32/crc32c') as {
   buf(data: Uint8Array): number;
 };
 const bytes = Uint8Array.from({ length: 5000 }, (_, i) => (i * 7919 + 13) & 0xff);
-/** Every short length (each path of the table loops and their tails), and both sides of each threshold. */
+/**
+ * Every short length (each path of the table loops and their tails), and both
+ * sides of each threshold.
+ */
 const LENGTHS = [
   ...Array.from({ length: 41 }, (_, i) => i),
   63,
@@ -31,17 +34,20 @@ const LENGTHS = [
 ];
 
 describe('crc32c', () => {
-  it('agrees with the crc-32 package on both sides of the native threshold, at every alignment', () => {
-    for (const length of [...LENGTHS, 1000, 4093]) {
-      for (let offset = 0; offset < 8; offset++) {
-        const data = bytes.subarray(offset, offset + length);
-        const want = reference.buf(data) >>> 0;
-        expect(crc32c(data), `length ${length} offset ${offset}`).toBe(want);
-        expect(jsCrc32c(data, 0, data.length), `js, length ${length}`).toBe(want);
-        expect(crc32cOfRange(bytes, offset, offset + length)).toBe(want);
+  it(
+    'agrees with the crc-32 package ' + 'on both sides of the native threshold, at every alignment',
+    () => {
+      for (const length of [...LENGTHS, 1000, 4093]) {
+        for (let offset = 0; offset < 8; offset++) {
+          const data = bytes.subarray(offset, offset + length);
+          const want = reference.buf(data) >>> 0;
+          expect(crc32c(data), `length ${length} offset ${offset}`).toBe(want);
+          expect(jsCrc32c(data, 0, data.length), `js, length ${length}`).toBe(want);
+          expect(crc32cOfRange(bytes, offset, offset + length)).toBe(want);
+        }
       }
-    }
-  });
+    },
+  );
 
   it('uses the native module when it loads and answers the check value', () => {
     const native = loadNativeCrc32c();

@@ -118,24 +118,27 @@ describe('EventFileLoader', () => {
     expect(await readSteps(loader)).toEqual([4]);
   });
 
-  it('calls back after each chunk, with the records read so far, so progress shows mid-file', async () => {
-    const events = scalars(
-      'loss',
-      Array.from({ length: 40 }, (_, i) => i),
-    );
-    const bytes = Buffer.concat(events.map(record));
-    const loader = new EventFileLoader(fileOf(bytes), Math.ceil(bytes.length / 4));
-    const readByChunk: number[] = [];
-    let read = 0;
-    await loader.readNew(
-      () => read++,
-      () => readByChunk.push(read),
-    );
-    expect(readByChunk.length).toBeGreaterThanOrEqual(4);
-    expect(readByChunk[0]).toBeGreaterThan(0);
-    expect(readByChunk[0]).toBeLessThan(40);
-    expect(readByChunk[readByChunk.length - 1]).toBe(40);
-  });
+  it(
+    'calls back after each chunk, ' + 'with the records read so far, so progress shows mid-file',
+    async () => {
+      const events = scalars(
+        'loss',
+        Array.from({ length: 40 }, (_, i) => i),
+      );
+      const bytes = Buffer.concat(events.map(record));
+      const loader = new EventFileLoader(fileOf(bytes), Math.ceil(bytes.length / 4));
+      const readByChunk: number[] = [];
+      let read = 0;
+      await loader.readNew(
+        () => read++,
+        () => readByChunk.push(read),
+      );
+      expect(readByChunk.length).toBeGreaterThanOrEqual(4);
+      expect(readByChunk[0]).toBeGreaterThan(0);
+      expect(readByChunk[0]).toBeLessThan(40);
+      expect(readByChunk[readByChunk.length - 1]).toBe(40);
+    },
+  );
 
   it('starts each chunk at a record boundary, whatever the chunk size', async () => {
     const events = scalars(

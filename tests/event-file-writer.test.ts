@@ -147,7 +147,9 @@ describe('I/O errors', () => {
     const child = await runChild(
       `
       const errors = [];
-      const writer = new lb.SummaryWriter(${JSON.stringify(runDir)}, { onError: (e) => errors.push(e) });
+      const writer = new lb.SummaryWriter(${JSON.stringify(runDir)}, {
+        onError: (e) => errors.push(e),
+      });
       const big = new Float32Array(64 * 1024);
       let thrown = null;
       try {
@@ -165,7 +167,11 @@ describe('I/O errors', () => {
         thrown,
         file: writer.filePath,
         onError: errors.map((e) => ({ message: e.message, code: e.code })),
-        flush: flushError && { message: flushError.message, code: flushError.code, file: flushError.file },
+        flush: flushError && {
+          message: flushError.message,
+          code: flushError.code,
+          file: flushError.file,
+        },
         close: closeError && closeError.message,
       }));
       `,
@@ -195,7 +201,8 @@ describe('I/O errors', () => {
     const file = join(runDir, readdirSync(runDir)[0]);
     const bytes = readFileSync(file);
     expect(bytes.length).toBeLessThanOrEqual(64 * 1024);
-    // The intact prefix decodes to steps 0..n-1 in order; only the cut record at the end is missing.
+    // The intact prefix decodes to steps 0..n-1 in order; only the cut record at
+    // the end is missing.
     const complete = readEvents(file, { allowCutTail: true }).slice(1);
     expect(complete.length).toBeGreaterThan(100);
     expect(complete.map(stepOf)).toEqual(Array.from({ length: complete.length }, (_, i) => i));

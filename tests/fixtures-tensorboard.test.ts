@@ -23,10 +23,13 @@ async function loaded(name: string) {
 }
 
 describe('damaged and restarted fixtures', () => {
-  it('keeps a truncated tail quietly: no warning, since a writer may still be writing', async () => {
-    const loader = await loaded('truncated_tail');
-    expect(loader.runs().flatMap((run) => run.warnings)).toEqual([]);
-  });
+  it(
+    'keeps a truncated tail quietly: ' + 'no warning, since a writer may still be writing',
+    async () => {
+      const loader = await loaded('truncated_tail');
+      expect(loader.runs().flatMap((run) => run.warnings)).toEqual([]);
+    },
+  );
 
   it('reports each bad CRC as data loss naming the file and offset', async () => {
     const loader = await loaded('corrupt_crc');
@@ -40,13 +43,16 @@ describe('damaged and restarted fixtures', () => {
     expect(warnings['bad_crc_then_next_file']).toHaveLength(1);
   });
 
-  it('counts purged values in the run warnings: 12 after a SessionLog START, 6 by tag', async () => {
-    const loader = await loaded('out_of_order_restart');
-    const warnings = Object.fromEntries(loader.runs().map((run) => [run.name, run.warnings]));
-    expect(warnings['v2_sessionlog_restart']).toEqual([expect.stringMatching(/hid 12 values/)]);
-    expect(warnings['v1_by_tag_purge']).toEqual([expect.stringMatching(/hid 6 values/)]);
-    expect(warnings['v2_no_sessionlog']).toEqual([]);
-  });
+  it(
+    'counts purged values in the run warnings: ' + '12 after a SessionLog START, 6 by tag',
+    async () => {
+      const loader = await loaded('out_of_order_restart');
+      const warnings = Object.fromEntries(loader.runs().map((run) => [run.name, run.warnings]));
+      expect(warnings['v2_sessionlog_restart']).toEqual([expect.stringMatching(/hid 12 values/)]);
+      expect(warnings['v1_by_tag_purge']).toEqual([expect.stringMatching(/hid 6 values/)]);
+      expect(warnings['v2_no_sessionlog']).toEqual([]);
+    },
+  );
 
   it('lists empty event files as runs with no data and no warnings', async () => {
     const loader = await loaded('empty_file');

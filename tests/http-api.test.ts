@@ -388,45 +388,51 @@ describe('over a logdir written by SummaryWriter', () => {
     });
   });
 
-  it('delivers scalars 0.5, NaN, 0.4, +Inf, -Inf, 0.3 as strict JSON that decodes back (B21)', async () => {
-    const response = await fetch(api('scalars?run=mnist%2Fworker-0&tag=batch%2Floss'));
-    const text = await response.text();
-    expect(text).not.toMatch(/\bNaN\b(?!")|(?<!")-?Infinity\b(?!")/);
+  it(
+    'delivers scalars 0.5, NaN, 0.4, +Inf, -Inf, 0.3 ' + 'as strict JSON that decodes back (B21)',
+    async () => {
+      const response = await fetch(api('scalars?run=mnist%2Fworker-0&tag=batch%2Floss'));
+      const text = await response.text();
+      expect(text).not.toMatch(/\bNaN\b(?!")|(?<!")-?Infinity\b(?!")/);
 
-    const body = parseStrictJson(text) as { total: number; entries: number[][] };
-    expect(body.total).toBe(6);
-    expect(body.entries.map(([step]) => step)).toEqual([0, 1, 2, 3, 4, 5]);
-    expect(body.entries.map((entry) => entry[2])).toEqual([
-      0.5,
-      NaN,
-      Math.fround(0.4),
-      Infinity,
-      -Infinity,
-      Math.fround(0.3),
-    ]);
-  });
+      const body = parseStrictJson(text) as { total: number; entries: number[][] };
+      expect(body.total).toBe(6);
+      expect(body.entries.map(([step]) => step)).toEqual([0, 1, 2, 3, 4, 5]);
+      expect(body.entries.map((entry) => entry[2])).toEqual([
+        0.5,
+        NaN,
+        Math.fround(0.4),
+        Infinity,
+        -Infinity,
+        Math.fround(0.3),
+      ]);
+    },
+  );
 
-  it('keeps the first and last of 100 image steps and serves every listed image (B25)', async () => {
-    const { body } = await getJson(api('images?run=mnist%2Fworker-0&tag=filters%2Fconv1'));
-    const steps = body.entries.map((entry: { step: number }) => entry.step);
-    expect(body.total).toBe(100);
-    expect(steps).toHaveLength(10);
-    expect(steps[0]).toBe(0);
-    expect(steps.at(-1)).toBe(99);
+  it(
+    'keeps the first and last of 100 image steps ' + 'and serves every listed image (B25)',
+    async () => {
+      const { body } = await getJson(api('images?run=mnist%2Fworker-0&tag=filters%2Fconv1'));
+      const steps = body.entries.map((entry: { step: number }) => entry.step);
+      expect(body.total).toBe(100);
+      expect(steps).toHaveLength(10);
+      expect(steps[0]).toBe(0);
+      expect(steps.at(-1)).toBe(99);
 
-    for (const entry of body.entries as { step: number; count: number }[]) {
-      for (let index = 0; index < entry.count; index++) {
-        const url = api(
-          `image?run=mnist%2Fworker-0&tag=filters%2Fconv1&step=${entry.step}&index=${index}`,
-        );
-        const response = await fetch(url);
-        expect(response.status, url).toBe(200);
-        expect(response.headers.get('content-type')).toBe('image/png');
-        const png = PNG.sync.read(Buffer.from(await response.arrayBuffer()));
-        expect([png.width, png.height, png.data[0]]).toEqual([3, 2, entry.step]);
+      for (const entry of body.entries as { step: number; count: number }[]) {
+        for (let index = 0; index < entry.count; index++) {
+          const url = api(
+            `image?run=mnist%2Fworker-0&tag=filters%2Fconv1&step=${entry.step}&index=${index}`,
+          );
+          const response = await fetch(url);
+          expect(response.status, url).toBe(200);
+          expect(response.headers.get('content-type')).toBe('image/png');
+          const png = PNG.sync.read(Buffer.from(await response.arrayBuffer()));
+          expect([png.width, png.height, png.data[0]]).toEqual([3, 2, entry.step]);
+        }
       }
-    }
-  });
+    },
+  );
 
   it('serves histogram buckets and text as written', async () => {
     const histograms = await getJson(

@@ -188,15 +188,18 @@ describe('LogdirLoader on a plain logdir', () => {
     expect(logger.lines.info.join('\n')).toMatch(/does not exist yet/);
   });
 
-  it('ignores files without tfevents in their name and directories without event files', async () => {
-    const logdir = tempLogdir();
-    mkdirSync(join(logdir, 'notes'));
-    writeFileSync(join(logdir, 'notes', 'notes.txt'), 'hello');
-    writeEvents(join(logdir, 'run', EVENTS_FILE), [fileVersion(), ...scalars('loss', [0])]);
-    const loader = load(logdir);
-    await loader.reloadOnce();
-    expect(loader.runs().map((run) => run.name)).toEqual(['run']);
-  });
+  it(
+    'ignores files without tfevents in their name ' + 'and directories without event files',
+    async () => {
+      const logdir = tempLogdir();
+      mkdirSync(join(logdir, 'notes'));
+      writeFileSync(join(logdir, 'notes', 'notes.txt'), 'hello');
+      writeEvents(join(logdir, 'run', EVENTS_FILE), [fileVersion(), ...scalars('loss', [0])]);
+      const loader = load(logdir);
+      await loader.reloadOnce();
+      expect(loader.runs().map((run) => run.name)).toEqual(['run']);
+    },
+  );
 
   it('rejects a reload interval that is not a positive number', () => {
     expect(() => new LogdirLoader('/tmp', { reloadIntervalMs: 0 })).toThrow(

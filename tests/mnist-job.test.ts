@@ -65,40 +65,43 @@ async function ask<K extends Reply['kind']>(
 }
 
 describe('sync mode', () => {
-  it('keeps both workers weights identical after every step and logs decodable events', async () => {
-    const options = tinyJob({ mode: 'sync', model: 'cnn' });
-    const checkedSteps: number[] = [];
-    const result = await runJob(options, {
-      afterRound: async (transport, step) => {
-        const [a, b] = await ask(transport, 'weights', { kind: 'get-weights' });
-        a.weights.forEach((values, v) => expect(b.weights[v]).toEqual(values));
-        checkedSteps.push(step);
-      },
-    });
-    expect(checkedSteps).toEqual([1, 2, 3, 4]);
+  it(
+    'keeps both workers weights identical after every step ' + 'and logs decodable events',
+    async () => {
+      const options = tinyJob({ mode: 'sync', model: 'cnn' });
+      const checkedSteps: number[] = [];
+      const result = await runJob(options, {
+        afterRound: async (transport, step) => {
+          const [a, b] = await ask(transport, 'weights', { kind: 'get-weights' });
+          a.weights.forEach((values, v) => expect(b.weights[v]).toEqual(values));
+          checkedSteps.push(step);
+        },
+      });
+      expect(checkedSteps).toEqual([1, 2, 3, 4]);
 
-    const runDir = path.join(options.logdir, options.run);
-    for (const rank of [0, 1]) {
-      const tags = tagsIn(path.join(runDir, `worker-${rank}`));
-      for (const tag of ['batch/loss', 'batch/acc', 'probes/input', 'activations/conv1']) {
-        expect(tags).toContain(tag);
+      const runDir = path.join(options.logdir, options.run);
+      for (const rank of [0, 1]) {
+        const tags = tagsIn(path.join(runDir, `worker-${rank}`));
+        for (const tag of ['batch/loss', 'batch/acc', 'probes/input', 'activations/conv1']) {
+          expect(tags).toContain(tag);
+        }
+        expect(tags).toContain('weights/conv2/kernel');
       }
-      expect(tags).toContain('weights/conv2/kernel');
-    }
-    const global = tagsIn(path.join(runDir, 'global'));
-    for (const tag of [
-      'job/description',
-      'test/accuracy',
-      'divergence/worker-1/conv1',
-      'data/class_counts',
-      'timing/worker-0/compute',
-      'timing/worker-1/waiting',
-      'activations/features',
-    ]) {
-      expect(global).toContain(tag);
-    }
-    expect(result.test.accuracy).toBeGreaterThanOrEqual(0);
-  });
+      const global = tagsIn(path.join(runDir, 'global'));
+      for (const tag of [
+        'job/description',
+        'test/accuracy',
+        'divergence/worker-1/conv1',
+        'data/class_counts',
+        'timing/worker-0/compute',
+        'timing/worker-1/waiting',
+        'activations/features',
+      ]) {
+        expect(global).toContain(tag);
+      }
+      expect(result.test.accuracy).toBeGreaterThanOrEqual(0);
+    },
+  );
 });
 
 describe('fedavg mode', () => {

@@ -173,23 +173,27 @@ describe('reading logdirs that are being written', () => {
     expect(csv.split('\n')[2]).toBe('run,v,1,1001,NaN');
   });
 
-  it('B25: 100 image steps with a limit of 10 keep first and last, and every listed image reads', async () => {
-    const logdir = tempLogdir();
-    const events = range(0, 100).map((step) => imageEvent('img', step, [Uint8Array.of(step, 1)]));
-    writeEvents(join(logdir, 'run', EVENTS_FILE), [fileVersion(), ...events]);
-    const loader = load(logdir, { capacity: { images: 10 } });
-    await loader.reloadOnce();
+  it(
+    'B25: 100 image steps with a limit of 10 keep first and last, ' +
+      'and every listed image reads',
+    async () => {
+      const logdir = tempLogdir();
+      const events = range(0, 100).map((step) => imageEvent('img', step, [Uint8Array.of(step, 1)]));
+      writeEvents(join(logdir, 'run', EVENTS_FILE), [fileVersion(), ...events]);
+      const loader = load(logdir, { capacity: { images: 10 } });
+      await loader.reloadOnce();
 
-    const series = loader.images('run', 'img')!;
-    expect(series.total).toBe(100);
-    expect(series.entries).toHaveLength(10);
-    expect(series.entries[0].step).toBe(0);
-    expect(series.entries[9].step).toBe(99);
-    for (const entry of series.entries) {
-      const bytes = await loader.readImage('run', 'img', entry.step, 0);
-      expect(Array.from(bytes ?? [])).toEqual([entry.step, 1]);
-    }
-  });
+      const series = loader.images('run', 'img')!;
+      expect(series.total).toBe(100);
+      expect(series.entries).toHaveLength(10);
+      expect(series.entries[0].step).toBe(0);
+      expect(series.entries[9].step).toBe(99);
+      for (const entry of series.entries) {
+        const bytes = await loader.readImage('run', 'img', entry.step, 0);
+        expect(Array.from(bytes ?? [])).toEqual([entry.step, 1]);
+      }
+    },
+  );
 
   it('B27: image series hold an index of offsets, never the image bytes', async () => {
     const logdir = tempLogdir();
@@ -243,30 +247,35 @@ describe('reading logdirs that are being written', () => {
     expect(logger.lines.warn).toEqual([]);
   });
 
-  it('B02: data loss is reported once, the file is not retried, the next file is read', async () => {
-    const logdir = tempLogdir();
-    const first = join(logdir, 'run', 'events.out.tfevents.1.host.1.0');
-    const [a, b, c] = scalars('loss', [0, 1, 2]).map(record);
-    const bad = Buffer.from(b);
-    bad[bad.length - 6] ^= 1;
-    writeEvents(first, [fileVersion()]);
-    appendFileSync(first, Buffer.concat([a, bad, c]));
-    const logger = captureLogger();
-    const loader = load(logdir, { logger });
-    await loader.reloadOnce();
-    await loader.reloadOnce();
-    expect(stepsOf(loader, 'run', 'loss')).toEqual([0]);
+  it(
+    'B02: data loss is reported once, ' + 'the file is not retried, the next file is read',
+    async () => {
+      const logdir = tempLogdir();
+      const first = join(logdir, 'run', 'events.out.tfevents.1.host.1.0');
+      const [a, b, c] = scalars('loss', [0, 1, 2]).map(record);
+      const bad = Buffer.from(b);
+      bad[bad.length - 6] ^= 1;
+      writeEvents(first, [fileVersion()]);
+      appendFileSync(first, Buffer.concat([a, bad, c]));
+      const logger = captureLogger();
+      const loader = load(logdir, { logger });
+      await loader.reloadOnce();
+      await loader.reloadOnce();
+      expect(stepsOf(loader, 'run', 'loss')).toEqual([0]);
 
-    writeEvents(join(logdir, 'run', 'events.out.tfevents.2.host.1.0'), [
-      fileVersion(),
-      ...scalars('loss', [3, 4]),
-    ]);
-    await loader.reloadOnce();
-    expect(stepsOf(loader, 'run', 'loss')).toEqual([0, 3, 4]);
-    const warnings = loader.runs()[0].warnings;
-    expect(warnings).toEqual([expect.stringMatching(/data loss in .*1\.host\.1\.0 at offset \d+/)]);
-    expect(logger.lines.warn).toHaveLength(1);
-  });
+      writeEvents(join(logdir, 'run', 'events.out.tfevents.2.host.1.0'), [
+        fileVersion(),
+        ...scalars('loss', [3, 4]),
+      ]);
+      await loader.reloadOnce();
+      expect(stepsOf(loader, 'run', 'loss')).toEqual([0, 3, 4]);
+      const warnings = loader.runs()[0].warnings;
+      expect(warnings).toEqual([
+        expect.stringMatching(/data loss in .*1\.host\.1\.0 at offset \d+/),
+      ]);
+      expect(logger.lines.warn).toHaveLength(1);
+    },
+  );
 
   it('skips a value that does not fit its plugin with one warning per tag', async () => {
     const logdir = tempLogdir();

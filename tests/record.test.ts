@@ -19,7 +19,10 @@ import {
 } from '../writer/record.js';
 
 const ascii = (text: string) => new TextEncoder().encode(text);
-/** Hex bytes from an annotated listing: the first word of each line is data, the rest is comment. */
+/**
+ * Hex bytes from an annotated listing: the first word of each line is data, the
+ * rest is comment.
+ */
 const hex = (listing: string) =>
   Uint8Array.from(
     Buffer.from(
@@ -30,14 +33,18 @@ const hex = (listing: string) =>
       'hex',
     ),
   );
-/** The file_version record of a file written by TensorBoard (fixture empty_file/only_file_version). */
+/**
+ * The file_version record of a file written by TensorBoard
+ * (fixture empty_file/only_file_version).
+ */
 const TENSORBOARD_RECORD = hex(`
   4800000000000000                                   length 72, u64 little-endian
   fe92489d                                           masked CRC32C of the 8 length bytes
   0900000040fc54d941                                 wall_time (field 1, double) 1700000000
   1a0d627261696e2e4576656e743a32                     file_version (field 3) "brain.Event:2"
-  522e0a2c74656e736f72626f6172642e73756d6d6172792e   source_metadata (field 10) { writer:
-  7772697465722e6576656e745f66696c655f777269746572     "tensorboard.summary.writer.event_file_writer" }
+  522e0a2c                                           source_metadata (field 10) { writer:
+  74656e736f72626f6172642e73756d6d6172792e             "tensorboard.summary.
+  7772697465722e6576656e745f66696c655f777269746572      writer.event_file_writer" }
   0ccc0c95                                           masked CRC32C of the 72 payload bytes
 `);
 const TENSORBOARD_PAYLOAD = TENSORBOARD_RECORD.subarray(12, 84);
@@ -179,7 +186,8 @@ describe('checkRecordAt and firstCutRecord', () => {
 describe('a file written by TensorBoard', () => {
   it('decodes record by record with readRecord', () => {
     const file =
-      '/work/shared/fixtures/tensorboard/empty_file/logdir/only_file_version/events.out.tfevents.1700000000.lensboard-fixture.4242.0';
+      '/work/shared/fixtures/tensorboard/empty_file/logdir/only_file_version/' +
+      'events.out.tfevents.1700000000.lensboard-fixture.4242.0';
     const bytes = readFileSync(file);
     expect(Uint8Array.from(bytes)).toEqual(TENSORBOARD_RECORD);
   });

@@ -123,21 +123,24 @@ describe('scalar', () => {
     expect((await valuesOf(writer)).map(({ event }) => stepOf(event))).toEqual(steps);
   });
 
-  it("writes a rank-0 FLOAT tensor with scalars metadata on the tag's first value only", async () => {
-    const writer = newWriter();
-    writer.scalar('loss', 1, 0);
-    writer.scalar('loss', 0.5, 1);
-    writer.scalar('acc', 0.9, 1);
-    const [first, second, other] = await valuesOf(writer);
-    expect(first.value.tensor).toMatchObject({ dtype: DataType.FLOAT });
-    expect(shapeOf(first.value.tensor!)).toEqual([]);
-    expect(first.value.metadata).toMatchObject({
-      pluginData: { pluginName: 'scalars' },
-      dataClass: DataClass.SCALAR,
-    });
-    expect(second.value.metadata).toBeNull();
-    expect(other.value.metadata?.pluginData?.pluginName).toBe('scalars');
-  });
+  it(
+    'writes a rank-0 FLOAT tensor with scalars metadata ' + "on the tag's first value only",
+    async () => {
+      const writer = newWriter();
+      writer.scalar('loss', 1, 0);
+      writer.scalar('loss', 0.5, 1);
+      writer.scalar('acc', 0.9, 1);
+      const [first, second, other] = await valuesOf(writer);
+      expect(first.value.tensor).toMatchObject({ dtype: DataType.FLOAT });
+      expect(shapeOf(first.value.tensor!)).toEqual([]);
+      expect(first.value.metadata).toMatchObject({
+        pluginData: { pluginName: 'scalars' },
+        dataClass: DataClass.SCALAR,
+      });
+      expect(second.value.metadata).toBeNull();
+      expect(other.value.metadata?.pluginData?.pluginName).toBe('scalars');
+    },
+  );
 
   it('lays out scalar events byte for byte as the generic protobuf encoder does', async () => {
     const writer = newWriter();
@@ -178,40 +181,47 @@ describe('histogram', () => {
     const theirs = fixtureValue('histograms', 'run', 'buckets5');
     expect(tensorBytes(value)).toBe(tensorBytes(theirs));
     expect(value.metadata?.pluginData?.pluginName).toBe(theirs.metadata?.pluginData?.pluginName);
-    // TensorBoard's loader reports DATA_CLASS_TENSOR for this tag (expected.json); lensboard writes it.
+    // TensorBoard's loader reports DATA_CLASS_TENSOR for this tag (expected.json);
+    // lensboard writes it.
     expect(value.metadata?.dataClass).toBe(DataClass.TENSOR);
   });
 
-  it('writes a [k, 3] DOUBLE tensor of [left, right, count] rows with exact integer counts', async () => {
-    const writer = newWriter();
-    const values = Float32Array.from({ length: 10_001 }, (_, i) => (i % 100) / 10);
-    writer.histogram('weights', values, 3, { buckets: 7 });
-    const [{ value }] = await valuesOf(writer);
-    expect(value.tensor?.dtype).toBe(DataType.DOUBLE);
-    expect(shapeOf(value.tensor!)).toEqual([7, 3]);
-    const rows = doublesOf(value.tensor!);
-    const counts = [0, 1, 2, 3, 4, 5, 6].map((row) => rows[row * 3 + 2]);
-    expect(counts.every(Number.isInteger)).toBe(true);
-    expect(counts.reduce((sum, count) => sum + count, 0)).toBe(10_001);
-    expect(rows[0]).toBe(0);
-    expect(rows[19]).toBe(Math.fround(9.9));
-    for (let row = 1; row < 7; row++) expect(rows[row * 3]).toBe(rows[row * 3 - 2]);
-  });
+  it(
+    'writes a [k, 3] DOUBLE tensor of [left, right, count] rows ' + 'with exact integer counts',
+    async () => {
+      const writer = newWriter();
+      const values = Float32Array.from({ length: 10_001 }, (_, i) => (i % 100) / 10);
+      writer.histogram('weights', values, 3, { buckets: 7 });
+      const [{ value }] = await valuesOf(writer);
+      expect(value.tensor?.dtype).toBe(DataType.DOUBLE);
+      expect(shapeOf(value.tensor!)).toEqual([7, 3]);
+      const rows = doublesOf(value.tensor!);
+      const counts = [0, 1, 2, 3, 4, 5, 6].map((row) => rows[row * 3 + 2]);
+      expect(counts.every(Number.isInteger)).toBe(true);
+      expect(counts.reduce((sum, count) => sum + count, 0)).toBe(10_001);
+      expect(rows[0]).toBe(0);
+      expect(rows[19]).toBe(Math.fround(9.9));
+      for (let row = 1; row < 7; row++) expect(rows[row * 3]).toBe(rows[row * 3 - 2]);
+    },
+  );
 
-  it('counts NaN and infinities apart, names them in the description, and keeps edges finite', async () => {
-    const writer = newWriter();
-    writer.histogram('mixed', [1, NaN, Infinity, -Infinity, 2], 0, {
-      buckets: 4,
-      description: 'weights',
-    });
-    const [{ value }] = await valuesOf(writer);
-    const rows = doublesOf(value.tensor!);
-    expect(rows.every(Number.isFinite)).toBe(true);
-    expect([rows[2], rows[5], rows[8], rows[11]]).toEqual([1, 0, 0, 1]);
-    expect(value.metadata?.summaryDescription).toBe(
-      'weights\n\nnon-finite values (not bucketed): NaN 1, +Inf 1, -Inf 1',
-    );
-  });
+  it(
+    'counts NaN and infinities apart, names them in the description, ' + 'and keeps edges finite',
+    async () => {
+      const writer = newWriter();
+      writer.histogram('mixed', [1, NaN, Infinity, -Infinity, 2], 0, {
+        buckets: 4,
+        description: 'weights',
+      });
+      const [{ value }] = await valuesOf(writer);
+      const rows = doublesOf(value.tensor!);
+      expect(rows.every(Number.isFinite)).toBe(true);
+      expect([rows[2], rows[5], rows[8], rows[11]]).toEqual([1, 0, 0, 1]);
+      expect(value.metadata?.summaryDescription).toBe(
+        'weights\n\nnon-finite values (not bucketed): NaN 1, +Inf 1, -Inf 1',
+      );
+    },
+  );
 });
 
 describe('text', () => {
@@ -251,26 +261,30 @@ describe('image', () => {
     return Array.from(data).filter((_, i) => i % 4 < channels);
   }
 
-  it("matches TensorBoard's tensor layout and pixels for a grayscale digit (fixture mnist/digit)", async () => {
-    const theirs = fixtureValue('images', 'run', 'mnist/digit');
-    const [width, height, theirPng] = theirs.tensor!.stringVal!;
-    const pixels = Uint8Array.from(pixelsOf(theirPng, 1));
-    const writer = newWriter();
-    writer.image('mnist/digit', { data: pixels, width: 28, height: 28, channels: 1 }, 0);
-    const [{ value }] = await valuesOf(writer);
-    const strings = value.tensor!.stringVal!;
-    expect(value.tensor?.dtype).toBe(theirs.tensor?.dtype);
-    expect(shapeOf(value.tensor!)).toEqual(shapeOf(theirs.tensor!));
-    expect([decoder.decode(strings[0]), decoder.decode(strings[1])]).toEqual([
-      decoder.decode(width),
-      decoder.decode(height),
-    ]);
-    expect(pixelsOf(strings[2], 1)).toEqual(Array.from(pixels));
-    expect(value.metadata).toMatchObject({
-      pluginData: { pluginName: theirs.metadata!.pluginData!.pluginName },
-      dataClass: DataClass.BLOB_SEQUENCE,
-    });
-  });
+  it(
+    "matches TensorBoard's tensor layout and pixels " +
+      'for a grayscale digit (fixture mnist/digit)',
+    async () => {
+      const theirs = fixtureValue('images', 'run', 'mnist/digit');
+      const [width, height, theirPng] = theirs.tensor!.stringVal!;
+      const pixels = Uint8Array.from(pixelsOf(theirPng, 1));
+      const writer = newWriter();
+      writer.image('mnist/digit', { data: pixels, width: 28, height: 28, channels: 1 }, 0);
+      const [{ value }] = await valuesOf(writer);
+      const strings = value.tensor!.stringVal!;
+      expect(value.tensor?.dtype).toBe(theirs.tensor?.dtype);
+      expect(shapeOf(value.tensor!)).toEqual(shapeOf(theirs.tensor!));
+      expect([decoder.decode(strings[0]), decoder.decode(strings[1])]).toEqual([
+        decoder.decode(width),
+        decoder.decode(height),
+      ]);
+      expect(pixelsOf(strings[2], 1)).toEqual(Array.from(pixels));
+      expect(value.metadata).toMatchObject({
+        pluginData: { pluginName: theirs.metadata!.pluginData!.pluginName },
+        dataClass: DataClass.BLOB_SEQUENCE,
+      });
+    },
+  );
 
   it('puts width before height and keeps alpha (fixture rgba/half_alpha, 10x6)', async () => {
     const theirs = fixtureValue('images', 'run', 'rgba/half_alpha');
@@ -284,16 +298,20 @@ describe('image', () => {
     expect(pixelsOf(strings[2], 4)).toEqual(Array.from(pixels));
   });
 
-  it('writes a batch as one value holding every PNG after width and height (fixture batch/three)', async () => {
-    const theirs = fixtureValue('images', 'run', 'batch/three');
-    const pngs = theirs.tensor!.stringVal!.slice(2);
-    const writer = newWriter();
-    const inputs = pngs.map((png) => ({ png, width: 16, height: 12 }));
-    writer.image('batch/three', inputs, 0, { description: theirs.metadata?.summaryDescription });
-    const [{ value }] = await valuesOf(writer);
-    expect(tensorBytes(value)).toBe(tensorBytes(theirs));
-    expect(value.metadata?.summaryDescription).toBe(theirs.metadata?.summaryDescription);
-  });
+  it(
+    'writes a batch as one value holding every PNG ' +
+      'after width and height (fixture batch/three)',
+    async () => {
+      const theirs = fixtureValue('images', 'run', 'batch/three');
+      const pngs = theirs.tensor!.stringVal!.slice(2);
+      const writer = newWriter();
+      const inputs = pngs.map((png) => ({ png, width: 16, height: 12 }));
+      writer.image('batch/three', inputs, 0, { description: theirs.metadata?.summaryDescription });
+      const [{ value }] = await valuesOf(writer);
+      expect(tensorBytes(value)).toBe(tensorBytes(theirs));
+      expect(value.metadata?.summaryDescription).toBe(theirs.metadata?.summaryDescription);
+    },
+  );
 
   it('round-trips RGB pixels given as floats in [0, 1]', async () => {
     const writer = newWriter();
@@ -318,30 +336,33 @@ describe('tensor', () => {
     expect(new Uint32Array(floatsOf(value.tensor!).buffer)).toEqual(new Uint32Array(values.buffer));
   });
 
-  it("writes lensboard metadata completed with the shape and the writer's worker rank", async () => {
-    const writer = newWriter({ workerRank: 3, worldSize: 4 });
-    writer.tensor('activations/conv1', new Float32Array(6), [1, 2, 3], 0, {
-      role: TensorRole.ACTIVATION,
-      layerName: 'conv1',
-      layerKind: 'Conv2D',
-      probeIds: [7],
-      probeLabels: [2],
-    });
-    const [{ value }] = await valuesOf(writer);
-    expect(value.metadata?.pluginData?.pluginName).toBe(LENSBOARD_PLUGIN_NAME);
-    expect(value.metadata?.dataClass).toBe(DataClass.TENSOR);
-    expect(decodeTensorMetadata(value.metadata!.pluginData!.content!)).toMatchObject({
-      version: 1,
-      role: TensorRole.ACTIVATION,
-      layerName: 'conv1',
-      layerKind: 'Conv2D',
-      shape: [1, 2, 3],
-      probeIds: [7],
-      probeLabels: [2],
-      workerRank: 3,
-      worldSize: 4,
-    });
-  });
+  it(
+    'writes lensboard metadata completed with the shape ' + "and the writer's worker rank",
+    async () => {
+      const writer = newWriter({ workerRank: 3, worldSize: 4 });
+      writer.tensor('activations/conv1', new Float32Array(6), [1, 2, 3], 0, {
+        role: TensorRole.ACTIVATION,
+        layerName: 'conv1',
+        layerKind: 'Conv2D',
+        probeIds: [7],
+        probeLabels: [2],
+      });
+      const [{ value }] = await valuesOf(writer);
+      expect(value.metadata?.pluginData?.pluginName).toBe(LENSBOARD_PLUGIN_NAME);
+      expect(value.metadata?.dataClass).toBe(DataClass.TENSOR);
+      expect(decodeTensorMetadata(value.metadata!.pluginData!.content!)).toMatchObject({
+        version: 1,
+        role: TensorRole.ACTIVATION,
+        layerName: 'conv1',
+        layerKind: 'Conv2D',
+        shape: [1, 2, 3],
+        probeIds: [7],
+        probeLabels: [2],
+        workerRank: 3,
+        worldSize: 4,
+      });
+    },
+  );
 
   it('repeats the metadata only when it changes from the value before', async () => {
     const writer = newWriter();

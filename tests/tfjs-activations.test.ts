@@ -107,32 +107,39 @@ describe('logActivations', () => {
     expectClose(floatsOf(only(values, 'activations/out', 7)), CONV_BY_HAND.flatMap(denseByHand));
   });
 
-  it('describes each activation with role, layer, shape, probes and activation function', async () => {
-    const { values } = await logOnce(0);
-    expect(metadataOf(values, 'activations/conv')).toMatchObject({
-      role: TensorRole.ACTIVATION,
-      layerName: 'conv',
-      layerKind: 'Conv2D',
-      shape: [3, 2, 2, 2],
-      probeIds: [10, 11, 12],
-      probeLabels: [1, 0, -1],
-      activation: 'relu',
-    });
-    expect(metadataOf(values, 'activations/out').activation).toBe('tanh');
-    expect(metadataOf(values, 'activations/flat').layerKind).toBe('Flatten');
-  });
+  it(
+    'describes each activation with role, layer, shape, ' + 'probes and activation function',
+    async () => {
+      const { values } = await logOnce(0);
+      expect(metadataOf(values, 'activations/conv')).toMatchObject({
+        role: TensorRole.ACTIVATION,
+        layerName: 'conv',
+        layerKind: 'Conv2D',
+        shape: [3, 2, 2, 2],
+        probeIds: [10, 11, 12],
+        probeLabels: [1, 0, -1],
+        activation: 'relu',
+      });
+      expect(metadataOf(values, 'activations/out').activation).toBe('tanh');
+      expect(metadataOf(values, 'activations/flat').layerKind).toBe('Flatten');
+    },
+  );
 
-  it('computes mean, max, zero fraction and saturation per channel over probes and positions', async () => {
-    const { values } = await logOnce(1);
-    const stats = only(values, 'activation_stats/conv', 1);
-    expect(shapeOf(stats)).toEqual([2, 4]);
-    // Channel 0 holds 1,0,0,2 | 0,0,0,0 | 0,3,1,0.25; channel 1 holds 0,1.5,.5,0 | .5 x4 | 2.5,0,0,.25.
-    expectClose(floatsOf(stats), [7.25 / 12, 3, 7 / 12, 0, 6.75 / 12, 2.5, 4 / 12, 0]);
-    expect(metadataOf(values, 'activation_stats/conv')).toMatchObject({
-      role: TensorRole.CHANNEL_STATS,
-      statNames: STAT_NAMES,
-    });
-  });
+  it(
+    'computes mean, max, zero fraction and saturation ' + 'per channel over probes and positions',
+    async () => {
+      const { values } = await logOnce(1);
+      const stats = only(values, 'activation_stats/conv', 1);
+      expect(shapeOf(stats)).toEqual([2, 4]);
+      // Channel 0 holds 1,0,0,2 | 0,0,0,0 | 0,3,1,0.25;
+      // channel 1 holds 0,1.5,.5,0 | .5 x4 | 2.5,0,0,.25.
+      expectClose(floatsOf(stats), [7.25 / 12, 3, 7 / 12, 0, 6.75 / 12, 2.5, 4 / 12, 0]);
+      expect(metadataOf(values, 'activation_stats/conv')).toMatchObject({
+        role: TensorRole.CHANNEL_STATS,
+        statNames: STAT_NAMES,
+      });
+    },
+  );
 
   it('counts tanh outputs within 1e-3 of -1 or 1 as saturated', async () => {
     const { values } = await logOnce(1);
@@ -176,28 +183,37 @@ describe('logActivations', () => {
     model.dispose();
   });
 
-  it('draws probe 0 feature maps as a grid with the normalisation rule in its description', async () => {
-    const { values } = await logOnce(5);
-    const grid = imagesOf(only(values, 'activation_grid/conv', 5));
-    // Two 2x2 tiles enlarged 8x side by side, one grey pixel between them.
-    expect([grid.width, grid.height]).toEqual([33, 16]);
-    expect(grid.pngs).toHaveLength(1);
-    expect(descriptionOf(values, 'activation_grid/conv')).toMatch(/probe 10.*black = 0, white = 2/);
-    expect(descriptionOf(values, 'activation_grid/out')).toMatch(/signed: red = -0\.\d+/);
-  });
+  it(
+    'draws probe 0 feature maps as a grid ' + 'with the normalisation rule in its description',
+    async () => {
+      const { values } = await logOnce(5);
+      const grid = imagesOf(only(values, 'activation_grid/conv', 5));
+      // Two 2x2 tiles enlarged 8x side by side, one grey pixel between them.
+      expect([grid.width, grid.height]).toEqual([33, 16]);
+      expect(grid.pngs).toHaveLength(1);
+      expect(descriptionOf(values, 'activation_grid/conv')).toMatch(
+        /probe 10.*black = 0, white = 2/,
+      );
+      expect(descriptionOf(values, 'activation_grid/out')).toMatch(/signed: red = -0\.\d+/);
+    },
+  );
 
-  it('keeps only the leading probes of an output above the value cap, with a warning naming the layer', async () => {
-    const warnings: string[] = [];
-    const { values, leaked } = await logOnce(0, {
-      maxActivationValues: 16,
-      onWarning: (message: string) => warnings.push(message),
-    });
-    expect(leaked).toBe(0);
-    expect(shapeOf(only(values, 'activations/conv', 0))).toEqual([2, 2, 2, 2]);
-    expect(metadataOf(values, 'activations/conv').probeIds).toEqual([10, 11]);
-    expect(shapeOf(only(values, 'activations/out', 0))).toEqual([3, 2]);
-    expect(warnings.some((w) => w.includes('"conv"') && w.includes('first 2 probes'))).toBe(true);
-  });
+  it(
+    'keeps only the leading probes of an output above the value cap, ' +
+      'with a warning naming the layer',
+    async () => {
+      const warnings: string[] = [];
+      const { values, leaked } = await logOnce(0, {
+        maxActivationValues: 16,
+        onWarning: (message: string) => warnings.push(message),
+      });
+      expect(leaked).toBe(0);
+      expect(shapeOf(only(values, 'activations/conv', 0))).toEqual([2, 2, 2, 2]);
+      expect(metadataOf(values, 'activations/conv').probeIds).toEqual([10, 11]);
+      expect(shapeOf(only(values, 'activations/out', 0))).toEqual([3, 2]);
+      expect(warnings.some((w) => w.includes('"conv"') && w.includes('first 2 probes'))).toBe(true);
+    },
+  );
 
   it('skips an output when one probe alone is above the cap', async () => {
     const warnings: string[] = [];

@@ -44,38 +44,42 @@ function data(count: number) {
 }
 
 describe('lensboardCallback', () => {
-  it('logs batch and epoch metrics and snapshots at the cadence, every record decoding, nothing leaked', async () => {
-    const model = tinyCnn();
-    const { x, y } = data(8);
-    const probes = { x: x.slice(0, 2), ids: [0, 1], labels: [0, 1] };
-    const runDir = mkdtempSync(join(tmpdir(), 'lensboard-tfjs-cb-'));
-    const writer = new SummaryWriter(runDir);
-    const before = tf.memory().numTensors;
-    // 8 examples in batches of 2: 4 batches per epoch, steps 0..7 over 2 epochs.
-    await model.fit(x, y, {
-      epochs: 2,
-      batchSize: 2,
-      shuffle: false,
-      callbacks: [lensboardCallback(writer, { probes, snapshotEvery: 3 })],
-    });
-    expect(tf.memory().numTensors).toBe(before);
-    await writer.close();
+  it(
+    'logs batch and epoch metrics and snapshots at the cadence, ' +
+      'every record decoding, nothing leaked',
+    async () => {
+      const model = tinyCnn();
+      const { x, y } = data(8);
+      const probes = { x: x.slice(0, 2), ids: [0, 1], labels: [0, 1] };
+      const runDir = mkdtempSync(join(tmpdir(), 'lensboard-tfjs-cb-'));
+      const writer = new SummaryWriter(runDir);
+      const before = tf.memory().numTensors;
+      // 8 examples in batches of 2: 4 batches per epoch, steps 0..7 over 2 epochs.
+      await model.fit(x, y, {
+        epochs: 2,
+        batchSize: 2,
+        shuffle: false,
+        callbacks: [lensboardCallback(writer, { probes, snapshotEvery: 3 })],
+      });
+      expect(tf.memory().numTensors).toBe(before);
+      await writer.close();
 
-    const values = readRun(runDir);
-    expect(valuesOf(values, 'batch/loss').map((v) => v.step)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
-    expect(valuesOf(values, 'epoch/loss').map((v) => v.step)).toEqual([0, 1]);
-    expect(tagsOf(values)).toContain('epoch/acc');
-    expect(tagsOf(values).has('batch/batch')).toBe(false);
-    // Every 3 batches from the first (0, 3, 6) and after each epoch's last batch (3, 7).
-    expect(valuesOf(values, 'activations/conv').map((v) => v.step)).toEqual([0, 3, 6, 7]);
-    expect(valuesOf(values, 'weights/out/kernel').map((v) => v.step)).toEqual([0, 3, 6, 7]);
-    expect(shapeOf(only(values, 'templates/out', 7))).toEqual([3, 2, 2, 2]);
-    expect(valuesOf(values, 'probes/input')).toHaveLength(1);
-    const loss = floatsOf(only(values, 'batch/loss', 0))[0];
-    expect(Number.isFinite(loss) && loss > 0).toBe(true);
-    tf.dispose([x, y, probes.x]);
-    model.dispose();
-  });
+      const values = readRun(runDir);
+      expect(valuesOf(values, 'batch/loss').map((v) => v.step)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+      expect(valuesOf(values, 'epoch/loss').map((v) => v.step)).toEqual([0, 1]);
+      expect(tagsOf(values)).toContain('epoch/acc');
+      expect(tagsOf(values).has('batch/batch')).toBe(false);
+      // Every 3 batches from the first (0, 3, 6) and after each epoch's last batch (3, 7).
+      expect(valuesOf(values, 'activations/conv').map((v) => v.step)).toEqual([0, 3, 6, 7]);
+      expect(valuesOf(values, 'weights/out/kernel').map((v) => v.step)).toEqual([0, 3, 6, 7]);
+      expect(shapeOf(only(values, 'templates/out', 7))).toEqual([3, 2, 2, 2]);
+      expect(valuesOf(values, 'probes/input')).toHaveLength(1);
+      const loss = floatsOf(only(values, 'batch/loss', 0))[0];
+      expect(Number.isFinite(loss) && loss > 0).toBe(true);
+      tf.dispose([x, y, probes.x]);
+      model.dispose();
+    },
+  );
 
   it('reports a failing writer to onError and never throws into training', async () => {
     const model = tinyCnn();
@@ -114,36 +118,39 @@ describe('lensboardCallback', () => {
 });
 
 describe('activation capture on functional models', () => {
-  it('logs layers with several inputs, several outputs and shared use, each output once', async () => {
-    const left = tf.input({ shape: [2], name: 'left' });
-    const right = tf.input({ shape: [2], name: 'right' });
-    const shared = tf.layers.dense({
-      units: 2,
-      useBias: false,
-      name: 'shared',
-      kernelInitializer: 'ones',
-    });
-    const a = shared.apply(left) as tf.SymbolicTensor;
-    const b = shared.apply(right) as tf.SymbolicTensor;
-    const sum = tf.layers.add({ name: 'sum' }).apply([a, b]) as tf.SymbolicTensor;
-    const model = tf.model({ inputs: [left, right], outputs: sum });
+  it(
+    'logs layers with several inputs, ' + 'several outputs and shared use, each output once',
+    async () => {
+      const left = tf.input({ shape: [2], name: 'left' });
+      const right = tf.input({ shape: [2], name: 'right' });
+      const shared = tf.layers.dense({
+        units: 2,
+        useBias: false,
+        name: 'shared',
+        kernelInitializer: 'ones',
+      });
+      const a = shared.apply(left) as tf.SymbolicTensor;
+      const b = shared.apply(right) as tf.SymbolicTensor;
+      const sum = tf.layers.add({ name: 'sum' }).apply([a, b]) as tf.SymbolicTensor;
+      const model = tf.model({ inputs: [left, right], outputs: sum });
 
-    const x = [tf.tensor2d([1, 2, 3, 4], [2, 2]), tf.tensor2d([10, 0, 0, 10], [2, 2])];
-    const runDir = mkdtempSync(join(tmpdir(), 'lensboard-tfjs-fn-'));
-    const writer = new SummaryWriter(runDir);
-    const before = tf.memory().numTensors;
-    await logActivations(writer, model, { x, ids: [5, 6], labels: [-1, -1] }, 0);
-    expect(tf.memory().numTensors).toBe(before);
-    await writer.close();
+      const x = [tf.tensor2d([1, 2, 3, 4], [2, 2]), tf.tensor2d([10, 0, 0, 10], [2, 2])];
+      const runDir = mkdtempSync(join(tmpdir(), 'lensboard-tfjs-fn-'));
+      const writer = new SummaryWriter(runDir);
+      const before = tf.memory().numTensors;
+      await logActivations(writer, model, { x, ids: [5, 6], labels: [-1, -1] }, 0);
+      expect(tf.memory().numTensors).toBe(before);
+      await writer.close();
 
-    const values = readRun(runDir);
-    // The shared layer runs twice in the graph: two outputs, suffixed by node.
-    expect(floatsOf(only(values, 'activations/shared:0', 0))).toEqual([3, 3, 7, 7]);
-    expect(floatsOf(only(values, 'activations/shared:1', 0))).toEqual([10, 10, 10, 10]);
-    expect(floatsOf(only(values, 'activations/sum', 0))).toEqual([13, 13, 17, 17]);
-    expect(tagsOf(values)).toContain('probes/input:1');
-    expect(metadataOf(values, 'probes/input:1').layerName).toBe('right');
-    tf.dispose(x);
-    model.dispose();
-  });
+      const values = readRun(runDir);
+      // The shared layer runs twice in the graph: two outputs, suffixed by node.
+      expect(floatsOf(only(values, 'activations/shared:0', 0))).toEqual([3, 3, 7, 7]);
+      expect(floatsOf(only(values, 'activations/shared:1', 0))).toEqual([10, 10, 10, 10]);
+      expect(floatsOf(only(values, 'activations/sum', 0))).toEqual([13, 13, 17, 17]);
+      expect(tagsOf(values)).toContain('probes/input:1');
+      expect(metadataOf(values, 'probes/input:1').layerName).toBe('right');
+      tf.dispose(x);
+      model.dispose();
+    },
+  );
 });

@@ -103,24 +103,29 @@ describe('a program with its own signal handling', () => {
 });
 
 describe('exit while a background write is in flight', () => {
-  it('completes the file: the in-flight batch is rewritten synchronously at its offset', async () => {
-    const dir = runDir();
-    const ending = `
+  it(
+    'completes the file: ' + 'the in-flight batch is rewritten synchronously at its offset',
+    async () => {
+      const dir = runDir();
+      const ending = `
       writer.tensor('weights', new Float32Array(1 << 20).fill(0.5), [1 << 20], 0);
       for (let step = 100; step < 200; step++) writer.scalar('loss', step, step);
       process.exit(0);
     `;
-    const result = await runChild(childWriting(dir, 100, ending));
-    expect(result.code).toBe(0);
-    const events = readEvents(onlyFile(result, dir));
-    expect(events.filter((event) => event.summary)).toHaveLength(201);
-  });
+      const result = await runChild(childWriting(dir, 100, ending));
+      expect(result.code).toBe(0);
+      const events = readEvents(onlyFile(result, dir));
+      expect(events.filter((event) => event.summary)).toHaveLength(201);
+    },
+  );
 });
 
 describe('after close()', () => {
-  it('leaves no lensboard listener behind, so Node handles signals as it would without it', async () => {
-    const dir = runDir();
-    const result = await runChild(`
+  it(
+    'leaves no lensboard listener behind, ' + 'so Node handles signals as it would without it',
+    async () => {
+      const dir = runDir();
+      const result = await runChild(`
       const names = ['SIGTERM', 'SIGINT', 'SIGHUP', 'exit', 'beforeExit'];
       const count = () => names.map((name) => process.listenerCount(name));
       const before = count();
@@ -129,8 +134,9 @@ describe('after close()', () => {
       await writer.close();
       console.log(JSON.stringify({ before, open, after: count() }));
     `);
-    const { before, open, after } = JSON.parse(result.stdout);
-    expect(open).toEqual(before.map((listeners: number) => listeners + 1));
-    expect(after).toEqual(before);
-  });
+      const { before, open, after } = JSON.parse(result.stdout);
+      expect(open).toEqual(before.map((listeners: number) => listeners + 1));
+      expect(after).toEqual(before);
+    },
+  );
 });

@@ -158,13 +158,16 @@ describe('B17: non-finite and empty histogram input', () => {
     expect(value.metadata?.summaryDescription).toMatch(/NaN 10/);
   });
 
-  it('writes empty input as k rows of zeros, as TensorBoard does (fixture histograms/empty)', async () => {
-    const writer = newWriter();
-    writer.histogram('empty', [], 0, { buckets: 3 });
-    const [value] = await summaryValues(writer);
-    expect(shapeOf(value.tensor!)).toEqual([3, 3]);
-    expect(Array.from(doublesOf(value.tensor!))).toEqual(Array(9).fill(0));
-  });
+  it(
+    'writes empty input as k rows of zeros, ' + 'as TensorBoard does (fixture histograms/empty)',
+    async () => {
+      const writer = newWriter();
+      writer.histogram('empty', [], 0, { buckets: 3 });
+      const [value] = await summaryValues(writer);
+      expect(shapeOf(value.tensor!)).toEqual([3, 3]);
+      expect(Array.from(doublesOf(value.tensor!))).toEqual(Array(9).fill(0));
+    },
+  );
 
   it('logs NaN and infinite scalars and tensors without throwing', async () => {
     const writer = newWriter();
@@ -279,14 +282,19 @@ describe('B23: image value ranges', () => {
 });
 
 describe('B24: activation maps and alpha', () => {
-  it('scales a signed 1x28x28 map in [-2, 6] symmetrically: 0 is mid-grey, 6 is white', async () => {
-    const data = Float32Array.from({ length: 28 * 28 }, (_, i) => (i === 0 ? -2 : i === 1 ? 6 : 0));
-    const writer = newWriter();
-    writer.image('activation', { data, width: 28, height: 28, channels: 1 }, 0);
-    const [value] = await summaryValues(writer);
-    const pixels = everyNth(pixelsOf(value), 4);
-    expect(pixels.slice(0, 3)).toEqual([85, 255, 128]);
-  });
+  it(
+    'scales a signed 1x28x28 map in [-2, 6] symmetrically: ' + '0 is mid-grey, 6 is white',
+    async () => {
+      const data = Float32Array.from({ length: 28 * 28 }, (_, i) =>
+        i === 0 ? -2 : i === 1 ? 6 : 0,
+      );
+      const writer = newWriter();
+      writer.image('activation', { data, width: 28, height: 28, channels: 1 }, 0);
+      const [value] = await summaryValues(writer);
+      const pixels = everyNth(pixelsOf(value), 4);
+      expect(pixels.slice(0, 3)).toEqual([85, 255, 128]);
+    },
+  );
 
   it('keeps the alpha of a 2x2 RGBA image with half its pixels transparent', async () => {
     const rgba = new Uint8Array([255, 0, 0, 0, 0, 255, 0, 255, 0, 0, 255, 0, 9, 9, 9, 255]);

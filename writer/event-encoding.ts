@@ -18,7 +18,10 @@ const EVENT_SUMMARY = 0x2a; // 5, length-delimited
 const SUMMARY_VALUE = 0x0a; // 1, length-delimited
 const VALUE_TAG = 0x0a; // 1, length-delimited
 
-/** The encoded `tag` field of each tag seen; cleared when full, so a tag per step cannot grow it forever. */
+/**
+ * The encoded `tag` field of each tag seen; cleared when full, so a tag per
+ * step cannot grow it forever.
+ */
 const tagFields = new Map<string, Uint8Array>();
 const TAG_CACHE_LIMIT = 10_000;
 

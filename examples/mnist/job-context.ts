@@ -99,7 +99,10 @@ export class JobContext {
     this.timings = this.timings.map(() => ({ compute: 0, communication: 0, waiting: 0 }));
   }
 
-  /** Reports progress after `step` local steps; `samples` examples were trained on since the last report. */
+  /**
+   * Reports progress after `step` local steps; `samples` examples were trained
+   * on since the last report.
+   */
   progress(step: number, loss: number, samples: number): void {
     this.samples += samples;
     const seconds = (performance.now() - this.started) / 1000;

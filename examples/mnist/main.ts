@@ -55,7 +55,8 @@ function parseFlags(argv: string[]): Flags {
     .addHelpText(
       'after',
       '\nWithout --mode and --model: CNN experts, then a linear model by federated averaging.\n' +
-        'With one of them: a single job (experts train the CNN; sync and fedavg default to linear).',
+        'With one of them: a single job ' +
+        '(experts train the CNN; sync and fedavg default to linear).',
     );
   return program.parse(argv).opts<Flags>();
 }

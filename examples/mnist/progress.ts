@@ -12,7 +12,9 @@ export class ProgressBar {
 
   constructor(private readonly label: string) {
     this.bar = new cliProgress.SingleBar({
-      format: `${label} [{bar}] {value}/{total} steps | loss {loss} | {speed} samples/s | {eta_formatted} left`,
+      format:
+        `${label} [{bar}] {value}/{total} steps | loss {loss} | ` +
+        `{speed} samples/s | {eta_formatted} left`,
       barsize: 24,
       etaBuffer: 20,
       noTTYOutput: true,

@@ -63,7 +63,8 @@ function checkIndex(entries: ImageEntry[], step: number, index: number): void {
   const entry = newestAt(entries, step);
   if (entry !== undefined && index >= entry.count) {
     throw HttpError.notFound(
-      `no image ${index} at step ${step}: the event holds ${entry.count} (indices 0..${entry.count - 1})`,
+      `no image ${index} at step ${step}: ` +
+        `the event holds ${entry.count} (indices 0..${entry.count - 1})`,
     );
   }
 }

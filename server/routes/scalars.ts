@@ -1,4 +1,7 @@
-/** The scalar route: a run's series for one tag as compact `[step, wall_time, value, segment]` rows. */
+/**
+ * The scalar route: a run's series for one tag as compact
+ * `[step, wall_time, value, segment]` rows.
+ */
 import { Router } from 'express';
 import type { LogdirReader } from '../model.js';
 import { queryOf, runParam, tagParam } from '../params.js';

@@ -1,4 +1,7 @@
-/** Reads a Server-Sent Events response in tests: text arrives in chunks; wait for what is expected. */
+/**
+ * Reads a Server-Sent Events response in tests: text arrives in chunks; wait
+ * for what is expected.
+ */
 export class SseReader {
   text = '';
   private readonly reader: ReadableStreamDefaultReader<Uint8Array>;

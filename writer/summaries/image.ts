@@ -39,7 +39,8 @@ export function imageSummary(images: unknown, options: ImageOptions = {}): Summa
   list.forEach((image: ImageInput, index) => {
     if (image.width !== width || image.height !== height) {
       throw new RangeError(
-        `invalid images[${index}]: ${image.width}x${image.height}, want ${width}x${height} like images[0]`,
+        `invalid images[${index}]: ${image.width}x${image.height}, ` +
+          `want ${width}x${height} like images[0]`,
       );
     }
   });
@@ -84,13 +85,15 @@ function checkedPixels(image: RawImage, index: number): RawImage {
     data instanceof Float64Array;
   if (!isPixelArray) {
     throw new TypeError(
-      `invalid images[${index}].data: ${describe(data)} (want Uint8Array, Uint8ClampedArray or Float32Array)`,
+      `invalid images[${index}].data: ${describe(data)} ` +
+        '(want Uint8Array, Uint8ClampedArray or Float32Array)',
     );
   }
   const want = width * height * channels;
   if (data.length !== want) {
     throw new RangeError(
-      `invalid images[${index}].data: got ${data.length} values, want ${want} (${width}x${height}x${channels as Channels})`,
+      `invalid images[${index}].data: got ${data.length} values, ` +
+        `want ${want} (${width}x${height}x${channels as Channels})`,
     );
   }
   return image;

@@ -42,13 +42,15 @@ export function checkTensorShape(tag: string, valueCount: number, shape: number[
   const count = checkShape(shape);
   if (valueCount !== count) {
     throw new RangeError(
-      `invalid tensor "${tag}": got ${valueCount} values, want ${count} for shape [${shape.join(', ')}]`,
+      `invalid tensor "${tag}": got ${valueCount} values, ` +
+        `want ${count} for shape [${shape.join(', ')}]`,
     );
   }
   if (count * Float32Array.BYTES_PER_ELEMENT > MAX_TENSOR_BYTES) {
     throw new RangeError(
       `tensor "${tag}" of shape [${shape.join(', ')}] is ${count * 4} bytes as float32, ` +
-        `above the ${MAX_TENSOR_BYTES}-byte cap of one raw tensor; log a slice or a downsampled copy`,
+        `above the ${MAX_TENSOR_BYTES}-byte cap of one raw tensor; ` +
+        'log a slice or a downsampled copy',
     );
   }
 }

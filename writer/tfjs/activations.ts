@@ -75,7 +75,9 @@ function oversizeMessage(
   shape: readonly number[],
   cap: number,
 ): string {
-  const what = `layer "${name}" outputs [${shape.join(', ')}] for the probe batch, over the ${cap}-value cap`;
+  const what =
+    `layer "${name}" outputs [${shape.join(', ')}] for the probe batch, ` +
+    `over the ${cap}-value cap`;
   return kept > 0
     ? `${what}; logging its first ${kept} probes`
     : `${what}; not logging its activations`;

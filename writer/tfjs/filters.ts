@@ -58,7 +58,8 @@ export async function logFilters(
   if (shownInputs < inputs) {
     reporter.warnOnce(
       `filters:${layer.name}/${weight}`,
-      `kernel "${layer.name}/${weight}" has ${inputs} x ${filters} filters; drawing the first ${shownInputs} input channels`,
+      `kernel "${layer.name}/${weight}" has ${inputs} x ${filters} filters; ` +
+        `drawing the first ${shownInputs} input channels`,
     );
   }
   const limit = finiteAbsMax(kernel);

@@ -36,7 +36,8 @@ export function checkProbes(probes: ProbeBatch): void {
   for (const field of ['ids', 'labels'] as const) {
     if (!Array.isArray(probes[field]) || probes[field].length !== count) {
       throw new RangeError(
-        `invalid probes: ${field} has ${probes[field]?.length} entries, want ${count} (one per probe)`,
+        `invalid probes: ${field} has ${probes[field]?.length} entries, ` +
+          `want ${count} (one per probe)`,
       );
     }
   }

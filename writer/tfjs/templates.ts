@@ -108,7 +108,8 @@ async function logTemplateImages(
   const description =
     `Weights into each unit of ${layer.name}, as [${perUnit.join(', ')}]` +
     `${drawn < units ? `, units 0-${drawn - 1} of ${units}` : ''}; ` +
-    `red = -${formatLimit(limit)}, white = 0, blue = +${formatLimit(limit)} (the largest |weight| of the layer); ` +
+    `red = -${formatLimit(limit)}, white = 0, blue = +${formatLimit(limit)} ` +
+    '(the largest |weight| of the layer); ' +
     'magenta = NaN or infinite.';
   await writer.image(`template_images/${layer.name}`, images, step, { description });
 }
