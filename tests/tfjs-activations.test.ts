@@ -7,6 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { PNG } from 'pngjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TensorRole } from '../proto/index.js';
 import { SummaryWriter } from '../writer/index.js';
@@ -197,6 +198,16 @@ describe('logActivations', () => {
       expect(descriptionOf(values, 'activation_grid/out')).toMatch(/signed: red = -0\.\d+/);
     },
   );
+
+  it('draws the largest non-negative value white, zero black and half of it mid-grey', async () => {
+    const { values } = await logOnce(5);
+    const png = PNG.sync.read(
+      Buffer.from(imagesOf(only(values, 'activation_grid/conv', 5)).pngs[0]),
+    );
+    const grey = (x: number, y: number) => png.data[(y * png.width + x) * 4];
+    // Probe 0, channel 0 is [[1, 0], [0, 2]] on a scale whose white is 2, each cell 8 px.
+    expect([grey(8, 8), grey(8, 0), grey(0, 0)]).toEqual([255, 0, 128]);
+  });
 
   it(
     'keeps only the leading probes of an output above the value cap, ' +

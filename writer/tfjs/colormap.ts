@@ -69,7 +69,9 @@ export function greyScale(limit: number): ColourScale {
     limit,
     paint(value, out, at) {
       if (!Number.isFinite(value)) return paintNonFinite(out, at);
-      out.fill(level(value / span), at, at + 3);
+      // A grey byte, not a table index: `level` reaches LEVELS - 1 = 256, which
+      // a Uint8Array would wrap to black at the very maximum.
+      out.fill(Math.round(Math.min(1, Math.max(0, value / span)) * 255), at, at + 3);
     },
   };
 }
