@@ -172,6 +172,8 @@ export interface TensorMetadata {
   statNames?: string[];
   activation?: string;
   probePredictions?: number[];
+  /** The class each unit stands for; empty means unit i is class i. */
+  unitLabels?: string[];
 }
 
 /** The version of TensorMetadata this code writes; readers accept any version up to it. */
