@@ -16,6 +16,7 @@ import type {
   LoadedTensor,
   LogdirChange,
   LogdirReader,
+  PayloadAt,
   RunInfo,
   ScalarPoint,
   Series,
@@ -261,12 +262,12 @@ export class LogdirLoader implements LogdirReader {
     return loader?.seriesOf<TensorEntry>(tag, kind);
   }
 
-  readImage(run: string, tag: string, step: number, index: number) {
-    return this.runLoaders.get(run)?.readImage(tag, step, index) ?? Promise.resolve(undefined);
+  readImage(run: string, tag: string, at: PayloadAt, index: number) {
+    return this.runLoaders.get(run)?.readImage(tag, at, index) ?? Promise.resolve(undefined);
   }
 
-  readTensor(run: string, tag: string, step: number): Promise<LoadedTensor | undefined> {
-    return this.runLoaders.get(run)?.readTensor(tag, step) ?? Promise.resolve(undefined);
+  readTensor(run: string, tag: string, at: PayloadAt): Promise<LoadedTensor | undefined> {
+    return this.runLoaders.get(run)?.readTensor(tag, at) ?? Promise.resolve(undefined);
   }
 
   onChange(listener: (changes: LogdirChange[]) => void): () => void {

@@ -67,7 +67,25 @@ export interface ScalarPoint extends Entry {
   value: number;
 }
 
-export interface ImageEntry extends Entry {
+/**
+ * Entries whose payload is read on request carry an id: the value's ordinal
+ * among the tag's values in reading order (0 for the first value read),
+ * unique per (run, tag) and stable while the server runs, so that several
+ * values logged at one step stay separately addressable.
+ */
+export interface PayloadEntry extends Entry {
+  id: number;
+  /**
+   * The value's own summary description when it differs from the tag's (a
+   * writer may restate metadata, e.g. an image's colour scale at each step).
+   */
+  description?: string;
+}
+
+/** Which value of a tag a payload read means: the entry with `id`, or the newest at `step`. */
+export type PayloadAt = { step: number } | { id: number };
+
+export interface ImageEntry extends PayloadEntry {
   width: number;
   height: number;
   /** Images in this one event (a batch). */
@@ -84,7 +102,7 @@ export interface TextEntry extends Entry {
   values: string[];
 }
 
-export interface TensorEntry extends Entry {
+export interface TensorEntry extends PayloadEntry {
   dtype: string;
   shape: number[];
 }
@@ -125,10 +143,18 @@ export interface LogdirReader {
   histograms(run: string, tag: string): Series<HistogramEntry> | undefined;
   text(run: string, tag: string): Series<TextEntry> | undefined;
   tensors(run: string, tag: string): Series<TensorEntry> | undefined;
-  /** PNG (or other encoded) bytes of image `index` of the newest event at `step`. */
-  readImage(run: string, tag: string, step: number, index: number): Promise<Uint8Array | undefined>;
-  /** The newest tensor value at `step`. */
-  readTensor(run: string, tag: string, step: number): Promise<LoadedTensor | undefined>;
+  /**
+   * PNG (or other encoded) bytes of image `index` of one event: the entry
+   * with `at.id`, or the newest event at `at.step`.
+   */
+  readImage(
+    run: string,
+    tag: string,
+    at: PayloadAt,
+    index: number,
+  ): Promise<Uint8Array | undefined>;
+  /** The tensor value with `at.id`, or the newest one at `at.step`. */
+  readTensor(run: string, tag: string, at: PayloadAt): Promise<LoadedTensor | undefined>;
   /**
    * Called with what changed as a reload pass reads: after each run, and
    * every so often while a large run loads. Returns an unsubscribe function.

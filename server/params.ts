@@ -6,6 +6,7 @@
  */
 import type { Request } from 'express';
 import { HttpError } from './http-error.js';
+import type { PayloadAt } from './model.js';
 
 export type TensorFormat = 'binary' | 'json';
 
@@ -55,6 +56,34 @@ export function stepParam(query: URLSearchParams): number {
     throw invalid('step', text, 'want an integer in the safe-integer range');
   }
   return step;
+}
+
+/**
+ * Which value of a tag a payload request means: `id=N` (an entry's id) or
+ * `step=S` (the newest value at that step), exactly one of the two.
+ */
+export function payloadAtParam(query: URLSearchParams): PayloadAt {
+  const id = optionalParam(query, 'id');
+  const step = optionalParam(query, 'step');
+  if (id !== undefined && step !== undefined) {
+    throw HttpError.badRequest(
+      `conflicting parameters: id=${quote(id)} and step=${quote(step)} (want one of id, step)`,
+    );
+  }
+  if (id !== undefined) return { id: idParam(id) };
+  if (step !== undefined) return { step: stepParam(query) };
+  throw HttpError.badRequest('missing parameter: id or step (want one of them)');
+}
+
+function idParam(text: string): number {
+  const id = NON_NEGATIVE_INTEGER.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(id)) throw invalid('id', text, 'want a non-negative integer');
+  return id;
+}
+
+/** `at` as messages name it: "id 3" or "step 120". */
+export function describeAt(at: PayloadAt): string {
+  return 'id' in at ? `id ${at.id}` : `step ${at.step}`;
 }
 
 export function indexParam(query: URLSearchParams): number {

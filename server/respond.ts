@@ -5,8 +5,8 @@
  */
 import type { Response } from 'express';
 import { HttpError } from './http-error.js';
-import type { LogdirReader, TagInfo, TagKind } from './model.js';
-import { quote } from './params.js';
+import type { LogdirReader, PayloadAt, TagInfo, TagKind } from './model.js';
+import { describeAt, quote } from './params.js';
 import { toStrictJson } from './json.js';
 
 export function sendJson(res: Response, body: unknown, status = 200): void {
@@ -49,12 +49,12 @@ export async function readPayload<T>(
   read: () => Promise<T>,
   run: string,
   tag: string,
-  step: number,
+  at: PayloadAt,
 ): Promise<T> {
   try {
     return await read();
   } catch (error) {
-    const where = `step ${step} of tag ${quote(tag)} in run ${quote(run)}`;
+    const where = `${describeAt(at)} of tag ${quote(tag)} in run ${quote(run)}`;
     throw new HttpError(500, `could not read ${where}`, { cause: error });
   }
 }

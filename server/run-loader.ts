@@ -42,6 +42,7 @@ import { EventFileLoader, readBytesAt, type RecordView } from './event-file-load
 import { scanScalarEvent, ScannedScalars } from './scalar-scan.js';
 import { ScalarSeries } from './scalar-series.js';
 import { TagInterner } from './tag-interner.js';
+import { StringPool } from './string-pool.js';
 import { decodeTensor } from './values.js';
 import type {
   Entry,
@@ -49,6 +50,8 @@ import type {
   ImageEntry,
   LoadedTensor,
   LogdirChange,
+  PayloadAt,
+  PayloadEntry,
   RunInfo,
   Series,
   TagInfo,
@@ -83,6 +86,8 @@ type ItemEntry = ImageEntry | HistogramEntry | TextEntry | TensorEntry;
 export interface StoredItem {
   entry: ItemEntry;
   step: number;
+  /** The value's ordinal among its tag's values; increasing in reading order. */
+  id: number;
   file: FileTail;
   /** File offset and byte length of the whole record holding the value. */
   recordOffset: number;
@@ -127,6 +132,11 @@ class TagSeries {
   private lastCursor: FileCursor | null = null;
   /** Values of this tag that could not be decoded; the first is logged. */
   skipped = 0;
+  /**
+   * Id of the next value read. Ids are never reused, even after a purge or a
+   * removed file, so an id a client holds never names another value.
+   */
+  nextId = 0;
   /** True while this tag is in its run's list of changed tags. */
   changed = false;
 
@@ -144,6 +154,11 @@ class TagSeries {
 
   get total(): number {
     return this.points?.total ?? this.reservoir!.total;
+  }
+
+  /** The tag's description: that of the first metadata kept for it. */
+  get description(): string {
+    return this.metadata?.summaryDescription ?? '';
   }
 
   get kept(): number {
@@ -205,6 +220,8 @@ export class RunLoader {
   private readonly scanned = new ScannedScalars();
   private readonly scannedSeries: TagSeries[] = [];
   private readonly tagNames = new TagInterner<TagSeries>();
+  /** Values' own descriptions, shared: a restated colour scale repeats across steps. */
+  private readonly descriptions = new StringPool();
   /** Bumped whenever `series` changes, which voids the series cached on interned tags. */
   private seriesVersion = 0;
 
@@ -350,7 +367,8 @@ export class RunLoader {
 
     for (const value of values) {
       const migrated = migrateValue(value);
-      if (migrated) this.addValue(file, step, wallTime, migrated, record);
+      const stated = value.metadata?.summaryDescription;
+      if (migrated) this.addValue(file, { step, wallTime, stated }, migrated, record);
     }
     if (isSummary) this.noteSummary(file, step, wallTime);
   }
@@ -388,13 +406,12 @@ export class RunLoader {
     }
   }
 
-  private addValue(
-    file: FileTail,
-    step: number,
-    wallTime: number,
-    value: SummaryValue,
-    record: FramedRecord,
-  ): void {
+  /**
+   * Adds one migrated value; `at.stated` is the description the value's own
+   * metadata carried, before migration (which invents metadata for legacy values).
+   */
+  private addValue(file: FileTail, at: ValueAt, value: SummaryValue, record: FramedRecord): void {
+    const { step, wallTime } = at;
     const tag = tagOf(value);
     const series = this.seriesFor(tag, value.metadata ?? null);
     let datum: Datum;
@@ -411,13 +428,25 @@ export class RunLoader {
     if (datum.kind === 'scalars') {
       series.points?.offer(step, wallTime, datum.value, segment, file.id);
     } else {
-      const entry = entryOf(datum, step, wallTime, segment);
+      const id = series.nextId++;
+      const description = this.restated(series, at.stated);
+      const entry = entryOf(datum, { step, wallTime, segment, id, description });
       const blobs = datum.kind === 'images' ? datum.blobs : [];
       const recordLength = record.next - record.offset;
-      const item = { entry, step, file, recordOffset: record.offset, recordLength, blobs };
+      const item = { entry, step, id, file, recordOffset: record.offset, recordLength, blobs };
       series.reservoir?.offer(item);
     }
     this.noteTagChange(series);
+  }
+
+  /**
+   * A value's own description when it differs from its tag's, pooled; else
+   * undefined. An empty one counts as not restated: proto3 cannot tell it from
+   * an absent one, and a writer restating only plugin data changes nothing.
+   */
+  private restated(series: TagSeries, stated: string | undefined): string | undefined {
+    if (!stated || stated === series.description) return undefined;
+    return this.descriptions.intern(stated);
   }
 
   private seriesFor(tag: string, metadata: SummaryMetadata | null): TagSeries {
@@ -427,6 +456,7 @@ export class RunLoader {
     // values had none; a tag with no values yet adopts it here.
     const kind = kindOfPlugin(metadata?.pluginData?.pluginName ?? '');
     const kept = detached(metadata);
+    const previous = series;
     series = new TagSeries(
       tag,
       kind,
@@ -434,6 +464,7 @@ export class RunLoader {
       this.lensboardMetadata(tag, kept),
       this.options.capacity[kind],
     );
+    series.nextId = previous?.nextId ?? 0;
     this.series.set(tag, series);
     this.seriesVersion += 1;
     return series;
@@ -485,26 +516,28 @@ export class RunLoader {
     return { total: series.total, entries: entries as unknown as T[] };
   }
 
-  /** The newest kept item of `tag` at `step`, for kinds that keep items (not scalars). */
-  itemAt(tag: string, step: number): StoredItem | undefined {
+  /**
+   * The kept item of `tag` with `at.id`, or the newest kept one at `at.step`,
+   * for kinds that keep items (not scalars).
+   */
+  itemAt(tag: string, at: PayloadAt): StoredItem | undefined {
     const items = this.series.get(tag)?.reservoir?.items ?? [];
-    for (let i = items.length - 1; i >= 0; i--) if (items[i].step === step) return items[i];
-    return undefined;
+    return 'id' in at ? itemWithId(items, at.id) : newestAtStep(items, at.step);
   }
 
-  /** Bytes of image `index` of the newest kept event at `step`, read from disk. */
-  async readImage(tag: string, step: number, index: number): Promise<Uint8Array | undefined> {
-    const item = this.kindOf(tag) === 'images' ? this.itemAt(tag, step) : undefined;
+  /** Bytes of image `index` of the kept event `at` names, read from disk. */
+  async readImage(tag: string, at: PayloadAt, index: number): Promise<Uint8Array | undefined> {
+    const item = this.kindOf(tag) === 'images' ? this.itemAt(tag, at) : undefined;
     const blob = item?.blobs[index];
     if (!item || !blob) return undefined;
     const start = item.recordOffset + HEADER_BYTES + blob.offset;
     return readBytesAt(item.file.path, start, blob.length);
   }
 
-  /** The newest kept tensor value at `step`, decoded from its record on disk. */
-  async readTensor(tag: string, step: number): Promise<LoadedTensor | undefined> {
+  /** The kept tensor value `at` names, decoded from its record on disk. */
+  async readTensor(tag: string, at: PayloadAt): Promise<LoadedTensor | undefined> {
     const kind = this.kindOf(tag);
-    const item = kind === 'tensors' || kind === 'other' ? this.itemAt(tag, step) : undefined;
+    const item = kind === 'tensors' || kind === 'other' ? this.itemAt(tag, at) : undefined;
     if (!item) return undefined;
     const payload = await EventFileLoader.readRecordAt(
       item.file.path,
@@ -519,7 +552,7 @@ export class RunLoader {
     if (!decoded || decoded.kind !== 'numeric') return undefined;
     const { dtype, shape } = decoded;
     return {
-      step,
+      step: item.step,
       wallTime: item.entry.wallTime,
       dtype,
       shape,
@@ -595,21 +628,62 @@ function parseFileVersion(text: string): number {
   return Number.isFinite(version) ? version : 0;
 }
 
+/** Where a value sits in its run, and the description its own metadata stated. */
+interface ValueAt {
+  step: number;
+  wallTime: number;
+  stated: string | undefined;
+}
+
+/** What every kind of entry starts from; histograms and text drop `id` and `description`. */
+interface EntryBase extends Entry {
+  id: number;
+  description: string | undefined;
+}
+
 type ItemDatum = Exclude<Datum, { kind: 'scalars' }>;
 
-function entryOf(datum: ItemDatum, step: number, wallTime: number, segment: number): ItemEntry {
+function entryOf(datum: ItemDatum, base: EntryBase): ItemEntry {
+  const { step, wallTime, segment } = base;
   switch (datum.kind) {
     case 'images': {
       const { width, height } = datum;
-      return { step, wallTime, segment, width, height, count: datum.blobs.length };
+      return { ...payloadBase(base), width, height, count: datum.blobs.length };
     }
     case 'histograms':
       return { step, wallTime, segment, buckets: datum.buckets };
     case 'text':
       return { step, wallTime, segment, shape: datum.shape, values: datum.values };
     default:
-      return { step, wallTime, segment, dtype: datum.dtype, shape: datum.shape };
+      return { ...payloadBase(base), dtype: datum.dtype, shape: datum.shape };
   }
+}
+
+/** The fields of a payload entry; `description` only when there is one, so lists omit it. */
+function payloadBase({ step, wallTime, segment, id, description }: EntryBase): PayloadEntry {
+  const entry: PayloadEntry = { id, step, wallTime, segment };
+  if (description !== undefined) entry.description = description;
+  return entry;
+}
+
+/** Items are in reading order, so their ids increase: a binary search finds one. */
+function itemWithId(items: readonly StoredItem[], id: number): StoredItem | undefined {
+  let low = 0;
+  let high = items.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const found = items[middle].id;
+    if (found === id) return items[middle];
+    if (found < id) low = middle + 1;
+    else high = middle - 1;
+  }
+  return undefined;
+}
+
+/** The newest item at `step`: after a restart, the value written last. */
+function newestAtStep(items: readonly StoredItem[], step: number): StoredItem | undefined {
+  for (let i = items.length - 1; i >= 0; i--) if (items[i].step === step) return items[i];
+  return undefined;
 }
 
 function tagInfo(series: TagSeries): TagInfo {

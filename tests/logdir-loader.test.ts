@@ -95,8 +95,8 @@ describe('LogdirLoader on a plain logdir', () => {
     ]);
     const image = loader.images('train', 'digits')?.entries[0];
     expect(image).toMatchObject({ step: 0, width: 28, height: 14, count: 2 });
-    expect(await loader.readImage('train', 'digits', 0, 0)).toEqual(Buffer.from(png));
-    expect(await loader.readImage('train', 'digits', 0, 2)).toBeUndefined();
+    expect(await loader.readImage('train', 'digits', { step: 0 }, 0)).toEqual(Buffer.from(png));
+    expect(await loader.readImage('train', 'digits', { step: 0 }, 2)).toBeUndefined();
     expect(loader.histograms('train', 'w')?.entries[0].buckets).toEqual([
       [0, 1, 5],
       [1, 2, 7],
@@ -106,7 +106,7 @@ describe('LogdirLoader on a plain logdir', () => {
       dtype: 'float32',
       shape: [2, 2],
     });
-    const tensor = await loader.readTensor('train', 'activations/dense', 3);
+    const tensor = await loader.readTensor('train', 'activations/dense', { step: 3 });
     expect(Array.from(tensor?.values ?? [])).toEqual([1, -2, 3.5, 4]);
   });
 

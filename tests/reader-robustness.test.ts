@@ -189,7 +189,7 @@ describe('reading logdirs that are being written', () => {
       expect(series.entries[0].step).toBe(0);
       expect(series.entries[9].step).toBe(99);
       for (const entry of series.entries) {
-        const bytes = await loader.readImage('run', 'img', entry.step, 0);
+        const bytes = await loader.readImage('run', 'img', { id: entry.id }, 0);
         expect(Array.from(bytes ?? [])).toEqual([entry.step, 1]);
       }
     },
@@ -206,7 +206,7 @@ describe('reading logdirs that are being written', () => {
     await loader.reloadOnce();
     const listed = JSON.stringify(loader.images('run', 'img'));
     expect(listed.length).toBeLessThan(2000);
-    expect((await loader.readImage('run', 'img', 7, 0))?.length).toBe(big.length);
+    expect((await loader.readImage('run', 'img', { step: 7 }, 0))?.length).toBe(big.length);
   });
 
   it('B28: values of a large file are visible before its loading finishes', async () => {

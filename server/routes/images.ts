@@ -1,13 +1,21 @@
 /**
  * Image routes: the kept image events of a tag, and one image's encoded bytes
- * addressed by (run, tag, step, index). Bytes are read from disk on request
- * through the reader, so a step outside the kept sample is still served where
- * the reader's index reaches it.
+ * addressed by (run, tag, id, index), or by step for the newest event there.
+ * Bytes are read from disk on request through the reader, so a step outside
+ * the kept sample is still served where the reader's index reaches it.
  */
 import { Router, type Response } from 'express';
 import { HttpError } from '../http-error.js';
-import type { ImageEntry, LogdirReader } from '../model.js';
-import { indexParam, queryOf, quote, runParam, stepParam, tagParam } from '../params.js';
+import type { ImageEntry, LogdirReader, PayloadAt } from '../model.js';
+import {
+  describeAt,
+  indexParam,
+  payloadAtParam,
+  queryOf,
+  quote,
+  runParam,
+  tagParam,
+} from '../params.js';
 import { readPayload, requireSeries, sendJson } from '../respond.js';
 
 /** Leading bytes of the encodings TensorBoard's image plugin accepts. */
@@ -26,29 +34,21 @@ export function imagesRoutes(reader: LogdirReader): Router {
     const run = runParam(query);
     const tag = tagParam(query);
     const series = requireSeries(reader, 'images', run, tag, (r, t) => reader.images(r, t));
-    const entries = series.entries.map(({ step, wallTime, segment, width, height, count }) => ({
-      step,
-      wallTime,
-      segment,
-      width,
-      height,
-      count,
-    }));
-    sendJson(res, { run, tag, total: series.total, entries });
+    sendJson(res, { run, tag, total: series.total, entries: series.entries.map(listed) });
   });
 
   router.get('/image', async function readImage(req, res) {
     const query = queryOf(req);
     const run = runParam(query);
     const tag = tagParam(query);
-    const step = stepParam(query);
+    const at = payloadAtParam(query);
     const index = indexParam(query);
     const series = requireSeries(reader, 'images', run, tag, (r, t) => reader.images(r, t));
-    checkIndex(series.entries, step, index);
+    checkIndex(series.entries, at, index);
 
-    const bytes = await readPayload(() => reader.readImage(run, tag, step, index), run, tag, step);
+    const bytes = await readPayload(() => reader.readImage(run, tag, at, index), run, tag, at);
     if (bytes === undefined) {
-      const where = `step ${step} of tag ${quote(tag)} in run ${quote(run)}`;
+      const where = `${describeAt(at)} of tag ${quote(tag)} in run ${quote(run)}`;
       throw HttpError.notFound(`no image ${index} at ${where}`);
     }
     sendImage(res, bytes);
@@ -57,18 +57,25 @@ export function imagesRoutes(reader: LogdirReader): Router {
   return router;
 }
 
+/** An entry as the list sends it: the contract's fields only, `description` when present. */
+function listed(entry: ImageEntry) {
+  const { id, step, wallTime, segment, width, height, count, description } = entry;
+  const fields = { id, step, wallTime, segment, width, height, count };
+  return description === undefined ? fields : { ...fields, description };
+}
+
 /** A listed event knows how many images it holds; an index past them is a clear 404. */
-function checkIndex(entries: ImageEntry[], step: number, index: number): void {
-  // The newest event at a step is the one served, as after a restart.
-  const entry = newestAt(entries, step);
+function checkIndex(entries: ImageEntry[], at: PayloadAt, index: number): void {
+  const entry = 'id' in at ? entries.find((e) => e.id === at.id) : newestAt(entries, at.step);
   if (entry !== undefined && index >= entry.count) {
     throw HttpError.notFound(
-      `no image ${index} at step ${step}: ` +
+      `no image ${index} at ${describeAt(at)}: ` +
         `the event holds ${entry.count} (indices 0..${entry.count - 1})`,
     );
   }
 }
 
+/** The newest event at a step is the one served, as after a restart. */
 function newestAt(entries: ImageEntry[], step: number): ImageEntry | undefined {
   for (let i = entries.length - 1; i >= 0; i--) if (entries[i].step === step) return entries[i];
   return undefined;

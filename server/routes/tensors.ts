@@ -1,13 +1,22 @@
 /**
  * Raw tensor routes: the kept tensor events of a tag with lensboard's
- * metadata, and one step's values. Values go out as little-endian float32
- * bytes with the shape in headers, or as strict JSON with `format=json`.
+ * metadata, and one value's numbers, addressed by id or by step. Values go
+ * out as little-endian float32 bytes with the shape in headers, or as strict
+ * JSON with `format=json`.
  */
 import { endianness } from 'node:os';
 import { Router, type Response } from 'express';
 import { HttpError } from '../http-error.js';
-import type { LoadedTensor, LogdirReader } from '../model.js';
-import { formatParam, queryOf, quote, runParam, stepParam, tagParam } from '../params.js';
+import type { LoadedTensor, LogdirReader, TensorEntry } from '../model.js';
+import {
+  describeAt,
+  formatParam,
+  payloadAtParam,
+  queryOf,
+  quote,
+  runParam,
+  tagParam,
+} from '../params.js';
 import { readPayload, requireSeries, sendJson } from '../respond.js';
 
 export function tensorsRoutes(reader: LogdirReader): Router {
@@ -19,13 +28,7 @@ export function tensorsRoutes(reader: LogdirReader): Router {
     const tag = tagParam(query);
     const series = requireSeries(reader, 'tensors', run, tag, (r, t) => reader.tensors(r, t));
     const metadata = reader.tags(run)?.find((info) => info.tag === tag)?.metadata ?? null;
-    const entries = series.entries.map(({ step, wallTime, segment, dtype, shape }) => ({
-      step,
-      wallTime,
-      segment,
-      dtype,
-      shape,
-    }));
+    const entries = series.entries.map(listed);
     sendJson(res, { run, tag, total: series.total, metadata, entries });
   });
 
@@ -33,14 +36,14 @@ export function tensorsRoutes(reader: LogdirReader): Router {
     const query = queryOf(req);
     const run = runParam(query);
     const tag = tagParam(query);
-    const step = stepParam(query);
+    const at = payloadAtParam(query);
     const format = formatParam(query);
     requireSeries(reader, 'tensors', run, tag, (r, t) => reader.tensors(r, t));
 
-    const tensor = await readPayload(() => reader.readTensor(run, tag, step), run, tag, step);
+    const tensor = await readPayload(() => reader.readTensor(run, tag, at), run, tag, at);
     if (tensor === undefined) {
       throw HttpError.notFound(
-        `no tensor at step ${step} of tag ${quote(tag)} in run ${quote(run)}`,
+        `no tensor at ${describeAt(at)} of tag ${quote(tag)} in run ${quote(run)}`,
       );
     }
     if (format === 'json') sendTensorJson(res, tensor);
@@ -48,6 +51,13 @@ export function tensorsRoutes(reader: LogdirReader): Router {
   });
 
   return router;
+}
+
+/** An entry as the list sends it: the contract's fields only, `description` when present. */
+function listed(entry: TensorEntry) {
+  const { id, step, wallTime, segment, dtype, shape, description } = entry;
+  const fields = { id, step, wallTime, segment, dtype, shape };
+  return description === undefined ? fields : { ...fields, description };
 }
 
 function sendTensorJson(res: Response, tensor: LoadedTensor): void {

@@ -10,6 +10,7 @@ import type {
   LoadedTensor,
   LogdirChange,
   LogdirReader,
+  PayloadAt,
   RunInfo,
   ScalarPoint,
   Series,
@@ -23,7 +24,7 @@ import type { TensorMetadata } from '../../proto/index.js';
 interface FakeTag {
   info: TagInfo;
   series: Series<ScalarPoint | ImageEntry | HistogramEntry | TextEntry | TensorEntry>;
-  /** Image bytes by `${step}/${index}`, tensors by `${step}`. */
+  /** Image bytes by `${step}/${index}`, tensors by `${step}`; an id names its entry's step. */
   payloads: Map<string, Uint8Array | LoadedTensor | Error>;
 }
 
@@ -55,8 +56,9 @@ export class FakeReader implements LogdirReader {
     images: Map<number, Uint8Array[]>,
     total = images.size,
   ): this {
-    const entries = [...images].map(([step, batch]) => ({
+    const entries = [...images].map(([step, batch], id) => ({
       ...entryAt(step),
+      id,
       width: 2,
       height: 2,
       count: batch.length,
@@ -90,7 +92,8 @@ export class FakeReader implements LogdirReader {
     tensors: LoadedTensor[],
     metadata: TensorMetadata | null = null,
   ): this {
-    const entries = tensors.map(({ step, wallTime, dtype, shape }) => ({
+    const entries = tensors.map(({ step, wallTime, dtype, shape }, id) => ({
+      id,
       step,
       wallTime,
       segment: 0,
@@ -161,14 +164,25 @@ export class FakeReader implements LogdirReader {
   async readImage(
     run: string,
     tag: string,
-    step: number,
+    at: PayloadAt,
     index: number,
   ): Promise<Uint8Array | undefined> {
-    return this.payload(run, tag, `${step}/${index}`) as Uint8Array | undefined;
+    const step = this.stepOf(run, tag, at);
+    return step === undefined
+      ? undefined
+      : (this.payload(run, tag, `${step}/${index}`) as Uint8Array);
   }
 
-  async readTensor(run: string, tag: string, step: number): Promise<LoadedTensor | undefined> {
-    return this.payload(run, tag, String(step)) as LoadedTensor | undefined;
+  async readTensor(run: string, tag: string, at: PayloadAt): Promise<LoadedTensor | undefined> {
+    const step = this.stepOf(run, tag, at);
+    return step === undefined ? undefined : (this.payload(run, tag, String(step)) as LoadedTensor);
+  }
+
+  /** The step an address names: its own, or that of the listed entry with the id. */
+  private stepOf(run: string, tag: string, at: PayloadAt): number | undefined {
+    if ('step' in at) return at.step;
+    const entries = this.runTags.get(run)?.get(tag)?.series.entries ?? [];
+    return entries.find((entry) => 'id' in entry && entry.id === at.id)?.step;
   }
 
   onChange(listener: (changes: LogdirChange[]) => void): () => void {
