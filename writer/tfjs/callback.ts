@@ -4,6 +4,13 @@
  * probe batch) and weights every `snapshotEvery` batches and at each epoch's
  * end. Steps count batches over the callback's life, from `initialStep`, so a
  * second `fit` continues the same axes. Logging never throws into training.
+ *
+ * It works with whichever tfjs copy runs `fit`. A copy other than lensboard's
+ * (a project that installs lensboard by path keeps both) does not recognise
+ * this class as a callback: it wraps it as a `CustomCallback`, calls the hooks
+ * as plain functions and never calls `setModel`. So the hooks are bound to the
+ * instance, and the model comes from `setModel` when fit calls it, else from
+ * the `model` option.
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { logActivations, type ActivationOptions } from './activations.js';
@@ -29,6 +36,12 @@ export interface CallbackOptions extends ActivationOptions, WeightOptions {
   snapshotOnEpochEnd?: boolean;
   /** The step of the first batch; default 0. */
   initialStep?: number;
+  /**
+   * The model to snapshot when `fit` does not hand it over with `setModel`:
+   * needed when the tfjs that runs `fit` is another copy than lensboard's
+   * (lensboard installed by path, say). A model from `setModel` wins.
+   */
+  model?: LayersModel;
 }
 
 export const DEFAULT_SNAPSHOT_EVERY = 100;
@@ -52,6 +65,19 @@ export class LensboardCallback extends tf.Callback {
     if (options.probes) checkProbes(options.probes);
     this.step = options.initialStep ?? 0;
     this.reporter = new Reporter(writer, options);
+    // Another tfjs copy calls the hooks unbound (see the file's comment).
+    this.onBatchEnd = this.onBatchEnd.bind(this);
+    this.onEpochEnd = this.onEpochEnd.bind(this);
+    this.onTrainEnd = this.onTrainEnd.bind(this);
+    this.setModel = this.setModel.bind(this);
+  }
+
+  /**
+   * Keeps the model fit trains. tfjs's own check (`instanceof LayersModel`)
+   * is left out: it fails for a model of another tfjs copy.
+   */
+  override setModel(model: Parameters<tfjs.Callback['setModel']>[0]): void {
+    this.model = model as LayersModel;
   }
 
   override async onBatchEnd(_batch: number, logs?: Logs): Promise<void> {
@@ -82,14 +108,23 @@ export class LensboardCallback extends tf.Callback {
   async snapshot(step: number): Promise<void> {
     if (step === this.lastSnapshot) return;
     this.lastSnapshot = step;
-    const model = this.model as LayersModel | null;
-    if (!model) return;
     await this.reporter.guard('a snapshot', async () => {
+      const model = this.snapshotModel();
       if (this.options.probes) {
         await logActivations(this.writer, model, this.options.probes, step, this.options);
       }
       await logWeights(this.writer, model, step, this.options);
     });
+  }
+
+  /** The model fit handed over, else the `model` option; fit's tfjs may be another copy. */
+  private snapshotModel(): LayersModel {
+    const model = (this.model as LayersModel | undefined) ?? this.options.model;
+    if (model) return model;
+    throw new Error(
+      'no model to snapshot: fit did not call setModel (its tfjs is another copy than ' +
+        "lensboard's); pass it as the callback's model option",
+    );
   }
 
   private async logMetrics(kind: 'batch' | 'epoch', logs: Logs | undefined, step: number) {

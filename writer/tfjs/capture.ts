@@ -3,9 +3,13 @@
  * multi-output model over the layers' symbolic outputs, built once per model
  * and cached, run in inference mode (dropout off), its outputs downloaded as
  * float32 and every intermediate tensor disposed.
+ *
+ * The model may come from another tfjs copy than lensboard's (lensboard
+ * installed by path keeps its own). tfjs's layers check classes with
+ * `instanceof`, so the capture model is built with the class of the model's
+ * own copy, and tensors are handled through their own methods only.
  */
 import type * as tfjs from '@tensorflow/tfjs';
-import { tf } from './backend.js';
 import { layerOutputs, type LayerOutput, type LayersModel } from './layers.js';
 
 interface Capture {
@@ -27,13 +31,37 @@ function captureFor(model: LayersModel): Capture {
     );
   }
   const outputs = layerOutputs(model);
+  const FunctionalModel = functionalModelClass(model);
   const capture: Capture = {
-    model: tf.model({ inputs: model.inputs, outputs: outputs.map((output) => output.tensor) }),
+    model: new FunctionalModel({
+      inputs: model.inputs,
+      outputs: outputs.map((output) => output.tensor),
+    }),
     outputs,
     layerCount: model.layers.length,
   };
   captures.set(model, capture);
   return capture;
+}
+
+type FunctionalModelClass = new (args: {
+  inputs: tfjs.SymbolicTensor[];
+  outputs: tfjs.SymbolicTensor[];
+}) => LayersModel;
+
+/**
+ * The class `tf.model` instantiates, in the tfjs copy that made `model`: the
+ * first of its prototypes' classes registered for serialisation as `Model`
+ * (a Sequential's parent, a functional model's own class).
+ */
+function functionalModelClass(model: LayersModel): FunctionalModelClass {
+  for (let proto = Object.getPrototypeOf(model); proto; proto = Object.getPrototypeOf(proto)) {
+    const candidate = proto.constructor as { className?: unknown };
+    if (candidate.className === 'Model') return candidate as unknown as FunctionalModelClass;
+  }
+  throw new TypeError(
+    `model "${model.name}" is not a tfjs LayersModel: no class named Model among its prototypes`,
+  );
 }
 
 /** One layer output for the probes kept (all, unless the output was over the cap). */
@@ -61,17 +89,18 @@ export async function captureActivations(
   const capture = captureFor(model);
   if (capture.outputs.length === 0) return [];
   const batchSize = (Array.isArray(x) ? x[0] : x).shape[0];
-  const kept: LayerOutput[] = [];
-  const tensors = tf.tidy(() => {
-    const predicted = capture.model.predict(x, { batchSize });
-    const all = Array.isArray(predicted) ? predicted : [predicted];
-    return all.flatMap((tensor, index) => {
-      const limited = limitProbes(tensor, capture.outputs[index], limits);
-      if (limited) kept.push(capture.outputs[index]);
-      return limited ? [limited] : [];
-    });
-  });
-  return download(tensors, kept);
+  const predicted = capture.model.predict(x, { batchSize });
+  const outputs = Array.isArray(predicted) ? predicted : [predicted];
+  const limited: (tfjs.Tensor | undefined)[] = [];
+  try {
+    for (const [index, tensor] of outputs.entries()) {
+      limited.push(limitProbes(tensor, capture.outputs[index], limits));
+    }
+    return await download(limited, capture.outputs);
+  } finally {
+    // Tensor methods, not lensboard's `tf.dispose`: the tensors may be another copy's.
+    for (const tensor of [...outputs, ...limited]) tensor?.dispose();
+  }
 }
 
 function limitProbes(
@@ -87,18 +116,21 @@ function limitProbes(
   return kept > 0 ? tensor.slice(0, kept) : undefined;
 }
 
+/** The values of every output kept (`undefined` marks one dropped), in order. */
 async function download(
-  tensors: tfjs.Tensor[],
+  tensors: (tfjs.Tensor | undefined)[],
   outputs: LayerOutput[],
 ): Promise<CapturedActivation[]> {
-  try {
-    const data = await Promise.all(tensors.map((tensor) => tensor.data()));
-    return tensors.map((tensor, index) => ({
-      output: outputs[index],
-      values: data[index] instanceof Float32Array ? data[index] : Float32Array.from(data[index]),
-      shape: tensor.shape.slice(),
-    }));
-  } finally {
-    tf.dispose(tensors);
-  }
+  const data = await Promise.all(tensors.map((tensor) => tensor?.data()));
+  return tensors.flatMap((tensor, index) => {
+    const values = data[index];
+    if (!tensor || !values) return [];
+    return [
+      {
+        output: outputs[index],
+        values: values instanceof Float32Array ? values : Float32Array.from(values),
+        shape: tensor.shape.slice(),
+      },
+    ];
+  });
 }
