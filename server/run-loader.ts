@@ -130,6 +130,12 @@ class TagSeries {
   private readonly cursors = new Map<number, FileCursor>();
   /** The cursor used last: a run's files are mostly read one after another. */
   private lastCursor: FileCursor | null = null;
+  /**
+   * Per event file id: the description the tag's metadata stated last in that
+   * file. Writers restate metadata only when it changes, so a value without
+   * metadata keeps the one stated before it in its file.
+   */
+  private readonly statedByFile = new Map<number, string>();
   /** Values of this tag that could not be decoded; the first is logged. */
   skipped = 0;
   /**
@@ -194,7 +200,18 @@ class TagSeries {
     return this.reservoir!.remove((item) => item.file === file && item.step >= fromStep);
   }
 
+  /**
+   * The description in force for a value from `file`: `stated` when the
+   * value carried metadata (then remembered for the file), else the one
+   * stated last in the file, else the tag's.
+   */
+  describe(file: FileTail, stated: string | undefined): string {
+    if (stated !== undefined) this.statedByFile.set(file.id, stated);
+    return this.statedByFile.get(file.id) ?? this.description;
+  }
+
   removeFile(file: FileTail): number {
+    this.statedByFile.delete(file.id);
     if (this.points) return this.points.removeFile(file.id);
     return this.reservoir!.remove((item) => item.file === file);
   }
@@ -367,7 +384,7 @@ export class RunLoader {
 
     for (const value of values) {
       const migrated = migrateValue(value);
-      const stated = value.metadata?.summaryDescription;
+      const stated = value.metadata ? (value.metadata.summaryDescription ?? '') : undefined;
       if (migrated) this.addValue(file, { step, wallTime, stated }, migrated, record);
     }
     if (isSummary) this.noteSummary(file, step, wallTime);
@@ -408,7 +425,8 @@ export class RunLoader {
 
   /**
    * Adds one migrated value; `at.stated` is the description the value's own
-   * metadata carried, before migration (which invents metadata for legacy values).
+   * metadata carried, if it had any before migration (which invents metadata
+   * for legacy values).
    */
   private addValue(file: FileTail, at: ValueAt, value: SummaryValue, record: FramedRecord): void {
     const { step, wallTime } = at;
@@ -429,7 +447,7 @@ export class RunLoader {
       series.points?.offer(step, wallTime, datum.value, segment, file.id);
     } else {
       const id = series.nextId++;
-      const description = this.restated(series, at.stated);
+      const description = this.restated(series, series.describe(file, at.stated));
       const entry = entryOf(datum, { step, wallTime, segment, id, description });
       const blobs = datum.kind === 'images' ? datum.blobs : [];
       const recordLength = record.next - record.offset;
@@ -439,14 +457,10 @@ export class RunLoader {
     this.noteTagChange(series);
   }
 
-  /**
-   * A value's own description when it differs from its tag's, pooled; else
-   * undefined. An empty one counts as not restated: proto3 cannot tell it from
-   * an absent one, and a writer restating only plugin data changes nothing.
-   */
-  private restated(series: TagSeries, stated: string | undefined): string | undefined {
-    if (!stated || stated === series.description) return undefined;
-    return this.descriptions.intern(stated);
+  /** A value's description when it differs from its tag's, pooled; else undefined. */
+  private restated(series: TagSeries, description: string): string | undefined {
+    if (description === series.description) return undefined;
+    return this.descriptions.intern(description);
   }
 
   private seriesFor(tag: string, metadata: SummaryMetadata | null): TagSeries {
@@ -628,7 +642,7 @@ function parseFileVersion(text: string): number {
   return Number.isFinite(version) ? version : 0;
 }
 
-/** Where a value sits in its run, and the description its own metadata stated. */
+/** Where a value sits in its run, and the description its own metadata stated, if any. */
 interface ValueAt {
   step: number;
   wallTime: number;
