@@ -7,6 +7,7 @@ import {
   parseStep,
   shownStep,
   stepBy,
+  valueCounts,
 } from '../plugin-frontend/src/lib/steps.js';
 import { newestStep, selectedRunNames, toggleRuns } from '../plugin-frontend/src/lib/selection.js';
 import type { RunInfo } from '../plugin-frontend/src/api-types.js';
@@ -45,10 +46,29 @@ describe('step control', () => {
     expect(stepBy(loaded, 90, 1)).toBe(90);
   });
 
-  it('says how many of the logged steps are loaded', () => {
-    expect(loadedLabel(10, 100)).toBe('10 of 100 steps loaded');
-    expect(loadedLabel(100, 100)).toBe('all 100 steps loaded');
-    expect(loadedLabel(1, 1)).toBe('all 1 step loaded');
+  it('says how many distinct steps are loaded, and how many values when sampled', () => {
+    expect(loadedLabel(10, 10, 100)).toBe('10 steps loaded (10 of 100 values kept)');
+    expect(loadedLabel(100, 100, 100)).toBe('all 100 steps loaded');
+    expect(loadedLabel(1, 1, 1)).toBe('all 1 step loaded');
+  });
+
+  it('counts a step logged twice (two files, a restart) once, and says so in values', () => {
+    expect(loadedLabel(100, 200, 200)).toBe('all 100 steps loaded (200 values)');
+    expect(loadedLabel(1, 4, 4)).toBe('all 1 step loaded (4 values)');
+  });
+
+  it('takes the values of the series that logged the most', () => {
+    const series = (total: number, kept: number) => ({
+      run: 'r',
+      tag: 't',
+      total,
+      entries: Array.from({ length: kept }, (_, step) => ({ step, wallTime: 0, segment: 0 })),
+    });
+    expect(valueCounts([series(10, 10), series(200, 50), series(200, 20)])).toEqual({
+      kept: 50,
+      total: 200,
+    });
+    expect(valueCounts([])).toEqual({ kept: 0, total: 0 });
   });
 
   it('merges the steps of several series into one sorted list without repeats', () => {

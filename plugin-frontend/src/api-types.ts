@@ -52,6 +52,11 @@ export interface TensorMetadata {
   statNames?: string[];
   activation?: string;
   probePredictions?: number[];
+  /**
+   * The class each unit stands for, along the units axis (last for an
+   * activation, first for a class template); empty or absent: unit i is class i.
+   */
+  unitLabels?: string[];
 }
 
 export interface TagInfo {
@@ -78,7 +83,18 @@ export interface ScalarPoint extends Entry {
   value: number;
 }
 
-export interface ImageEntry extends Entry {
+/**
+ * An entry whose payload is fetched on request. `id` is the value's ordinal
+ * among the tag's values as read, so several values at one step stay
+ * addressable; null from a server that predates ids (then addressed by step).
+ */
+export interface PayloadEntry extends Entry {
+  id: number | null;
+  /** The value's own description when it differs from the tag's (an image's colour scale). */
+  description?: string;
+}
+
+export interface ImageEntry extends PayloadEntry {
   width: number;
   height: number;
   count: number;
@@ -94,7 +110,7 @@ export interface TextEntry extends Entry {
   values: string[];
 }
 
-export interface TensorEntry extends Entry {
+export interface TensorEntry extends PayloadEntry {
   dtype: string;
   shape: number[];
 }
@@ -110,6 +126,9 @@ export interface Series<T extends Entry> {
 export interface TensorSeries extends Series<TensorEntry> {
   metadata: TensorMetadata | null;
 }
+
+/** Which value of a tag a payload request names: by its id, or the newest at a step. */
+export type PayloadAt = { id: number } | { step: number };
 
 /** One tensor value as float32, from the binary or the JSON form of `/api/tensor`. */
 export interface LoadedTensor {

@@ -12,6 +12,7 @@ import type {
   ImageEntry,
   LoadedTensor,
   LogdirChange,
+  PayloadAt,
   RunsAnswer,
   ScalarPoint,
   Series,
@@ -92,24 +93,29 @@ export class ApiClient {
     return this.cached('/api/tensors', { run, tag }, signal, decodeTensors);
   }
 
-  /** The URL of one image of the newest event at `step`, for an `<img src>`. */
-  imageUrl(run: string, tag: string, step: number, index = 0): string {
-    return this.url('/api/image', { run, tag, step, index });
+  /**
+   * The URL of image `index` of one event, for an `<img src>`: the entry with
+   * `at.id`, or the newest event at `at.step` (a bare number is a step).
+   */
+  imageUrl(run: string, tag: string, at: PayloadAt | number, index = 0): string {
+    return this.url('/api/image', { run, tag, ...payloadAt(at), index });
   }
 
-  /** One raw tensor at `step`, fetched in the compact binary form. */
+  /** One raw tensor, by id or step, fetched in the compact binary form. */
   async tensor(
     run: string,
     tag: string,
-    step: number,
+    at: PayloadAt | number,
     signal?: AbortSignal,
   ): Promise<LoadedTensor> {
-    const url = this.url('/api/tensor', { run, tag, step });
+    const url = this.url('/api/tensor', { run, tag, ...payloadAt(at) });
     const response = await this.fetch(url, signal);
     const bytes = await response.arrayBuffer();
     return this.decoding(url, () => {
       const shape = decodeShapeHeader(response.headers.get('X-Tensor-Shape'));
-      const header = (name: string) => Number(response.headers.get(name) ?? step);
+      // An old server without the headers: the asked step stands in; an id says no step.
+      const asked = payloadAt(at).step ?? NaN;
+      const header = (name: string) => Number(response.headers.get(name) ?? asked);
       return {
         step: decodeFinite(header('X-Step'), 'X-Step'),
         wallTime: decodeFinite(header('X-Wall-Time'), 'X-Wall-Time'),
@@ -214,6 +220,12 @@ async function errorFromResponse(response: Response, url: string): Promise<ApiEr
   } catch {
     return new ApiError(response.status, fallback, url);
   }
+}
+
+/** A payload address as query parameters; a bare number is a step. */
+function payloadAt(at: PayloadAt | number): Record<string, number> & { step?: number } {
+  if (typeof at === 'number') return { step: at };
+  return 'id' in at ? { id: at.id } : { step: at.step };
 }
 
 /** The client views share, talking to the server that served the page. */

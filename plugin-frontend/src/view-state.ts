@@ -34,10 +34,14 @@ export interface ViewState {
 /** The event a view dispatches (bubbling, composed) to change the shared state. */
 export type SelectEvent = CustomEvent<Partial<ViewState>>;
 
-/** The steps a view has loaded for its current tag, and how many were logged. */
+/** The steps a view has loaded for its current tag, and how many values were logged. */
 export interface StepsReport {
+  /** Distinct loaded steps, ascending. */
   steps: number[];
+  /** Values logged (one series' `total`, the largest): a step logged twice counts twice. */
   total: number;
+  /** Values loaded behind `steps` (kept entries, same series as `total`); absent: one per step. */
+  kept?: number;
   /** The largest step loaded per run, for the sidebar; absent when the view did not say. */
   runSteps?: [run: string, step: number][];
 }

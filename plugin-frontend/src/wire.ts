@@ -8,6 +8,7 @@ import type {
   HistogramEntry,
   ImageEntry,
   LoadedTensor,
+  PayloadEntry,
   ScalarPoint,
   Series,
   TensorEntry,
@@ -67,6 +68,14 @@ function entryBase(entry: Body, i: number) {
   };
 }
 
+/** An image or tensor entry's id and its own description, when the server sent them. */
+function payloadBase(entry: Body, i: number): PayloadEntry {
+  const id = entry.id === undefined ? null : decodeFinite(entry.id, `entries[${i}].id`);
+  const base: PayloadEntry = { ...entryBase(entry, i), id };
+  if (typeof entry.description === 'string') base.description = entry.description;
+  return base;
+}
+
 export function decodeScalars(body: Body): Series<ScalarPoint> {
   return decodeSeries(body, (raw, i) => {
     const row = decodeArray(raw, `entries[${i}]`);
@@ -83,7 +92,7 @@ export function decodeImages(body: Body): Series<ImageEntry> {
   return decodeSeries(body, (raw, i) => {
     const entry = raw as Body;
     return {
-      ...entryBase(entry, i),
+      ...payloadBase(entry, i),
       width: decodeFinite(entry.width, `entries[${i}].width`),
       height: decodeFinite(entry.height, `entries[${i}].height`),
       count: decodeFinite(entry.count ?? 1, `entries[${i}].count`),
@@ -122,7 +131,7 @@ export function decodeTensors(body: Body): TensorSeries {
   const series = decodeSeries(body, (raw, i): TensorEntry => {
     const entry = raw as Body;
     return {
-      ...entryBase(entry, i),
+      ...payloadBase(entry, i),
       dtype: String(entry.dtype),
       shape: decodeShape(entry.shape, `entries[${i}].shape`),
     };

@@ -215,6 +215,7 @@ export class LbApp extends LitElement {
       <lb-step-control
         .steps=${this.steps.steps}
         .total=${this.steps.total}
+        .kept=${this.steps.kept ?? null}
         .pinned=${this.viewState.step}
         .step=${step}
       ></lb-step-control>

@@ -13,8 +13,10 @@ import { selectEvent } from '../view-state.js';
 export class LbStepControl extends LitElement {
   /** Loaded steps of the current tag, ascending. */
   @property({ attribute: false }) steps: number[] = [];
-  /** Steps logged for the current tag, loaded or not. */
+  /** Values logged for the current tag, loaded or not (a step logged twice counts twice). */
   @property({ type: Number }) total = 0;
+  /** Values loaded behind `steps`; null: one per step. */
+  @property({ attribute: false }) kept: number | null = null;
   /** The pinned step, or null while following the newest. */
   @property({ attribute: false }) pinned: number | null = null;
   /** The effective step the views are asked for. */
@@ -94,7 +96,7 @@ export class LbStepControl extends LitElement {
         ${shown === null ? 'no step' : `showing step ${shown}`}
       </span>
       <span class="muted"
-        >${this.steps.length ? loadedLabel(this.steps.length, this.total) : ''}</span
+        >${this.steps.length ? loadedLabel(this.steps.length, this.kept ?? this.steps.length, this.total) : ''}</span
       >
       <button
         aria-pressed=${following ? 'true' : 'false'}

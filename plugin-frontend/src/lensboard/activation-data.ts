@@ -6,7 +6,7 @@
  */
 import { api } from '../api.js';
 import type { LoadedTensor, TensorSeries } from '../api-types.js';
-import { mergeSteps, shownStep } from '../lib/steps.js';
+import { mergeSteps, shownStep, valueCounts } from '../lib/steps.js';
 import { predictions } from './channel-stats.js';
 import { seriesSteps, tensorAt } from './data.js';
 import {
@@ -26,6 +26,8 @@ export interface ActivationCatalog {
   probeLabels: number[];
   output: ActivationLayer | null;
   steps: number[];
+  /** Values logged and kept by the largest series, for the step control. */
+  kept: number;
   total: number;
 }
 
@@ -57,7 +59,7 @@ export async function loadCatalog(run: string, signal: AbortSignal): Promise<Act
     probeLabels: probeInfo?.metadata?.probeLabels ?? [],
     output: outputLayer(layers, shapes),
     steps: mergeSteps(activations.map(seriesSteps)),
-    total: Math.max(0, ...activations.map((s) => s.total)),
+    ...valueCounts(activations),
   };
 }
 

@@ -1,8 +1,8 @@
 /**
  * Raw tensors for the lensboard views, through the shared API client and a
  * cache of decoded payloads. The client caches series answers only; a tensor
- * here is keyed by (run, tag, step, wall time) from its series entry, so a
- * value rewritten at the same step by a restarted writer is fetched afresh,
+ * here is keyed by (run, tag, step, id, wall time) from its series entry, so
+ * a value rewritten at the same step by a restarted writer is fetched afresh,
  * and switching probe or step back and forth costs no request.
  */
 import { ApiError, api } from '../api.js';
@@ -24,7 +24,7 @@ export async function tensorAt(
     const where = `tensor ${JSON.stringify(series.tag)} of run ${JSON.stringify(series.run)}`;
     throw new ApiError(404, `${where}: no value at step ${step}`, '/api/tensor');
   }
-  const key = JSON.stringify([series.run, series.tag, step, entry.wallTime]);
+  const key = JSON.stringify([series.run, series.tag, step, entry.id, entry.wallTime]);
   const cached = cache.get(key);
   if (cached) {
     // Re-inserting keeps the Map's order least recently used first.
@@ -32,7 +32,9 @@ export async function tensorAt(
     cache.set(key, cached);
     return cached;
   }
-  const tensor = await api.tensor(series.run, series.tag, step, signal);
+  // The id names exactly this entry; the step would name the newest value at it.
+  const at = entry.id === null ? { step } : { id: entry.id };
+  const tensor = await api.tensor(series.run, series.tag, at, signal);
   remember(key, tensor);
   return tensor;
 }

@@ -5,7 +5,7 @@
  */
 import { api } from '../api.js';
 import type { LoadedTensor, TensorSeries } from '../api-types.js';
-import { mergeSteps, shownStep } from '../lib/steps.js';
+import { mergeSteps, shownStep, valueCounts } from '../lib/steps.js';
 import { seriesSteps, tensorAt } from './data.js';
 import { templateTags, weightTags, type NamedTensorTag } from './logged-tags.js';
 import { isKernel } from './run-data.js';
@@ -18,6 +18,8 @@ export interface WeightCatalog {
   kernels: NamedTensorTag[];
   series: Map<string, TensorSeries>;
   steps: number[];
+  /** Values logged and kept by the largest series, for the step control. */
+  kept: number;
   total: number;
 }
 
@@ -41,7 +43,7 @@ export async function loadWeightCatalog(run: string, signal: AbortSignal): Promi
     kernels,
     series: new Map(wanted.map((tag, i) => [tag, loaded[i]])),
     steps: mergeSteps(loaded.map(seriesSteps)),
-    total: Math.max(0, ...loaded.map((s) => s.total)),
+    ...valueCounts(loaded),
   };
 }
 

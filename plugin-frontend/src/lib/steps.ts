@@ -3,6 +3,7 @@
  * step is on screen for a requested step, where the arrow keys go, and what
  * the control says. Steps lists are sorted ascending and hold no duplicates.
  */
+import type { Entry, Series } from '../api-types.js';
 
 /** The step views show: the pinned one, or the newest while following; null before any data. */
 export function effectiveStep(pinned: number | null, newest: number | null): number | null {
@@ -52,11 +53,29 @@ export function mergeSteps(lists: Iterable<readonly number[]>): number[] {
   return [...all].sort((a, b) => a - b);
 }
 
-/** "10 of 100 steps loaded", or "all 100 steps loaded" when nothing was sampled away. */
-export function loadedLabel(loaded: number, total: number): string {
-  const noun = total === 1 ? 'step' : 'steps';
-  if (loaded >= total) return `all ${total} ${noun} loaded`;
-  return `${loaded} of ${total} ${noun} loaded`;
+/**
+ * What is loaded, said truthfully: distinct steps, and the values behind them
+ * when those are more (a restart or a second file repeats steps) or were
+ * sampled: "all 100 steps loaded (200 values)", "50 steps loaded (500 of 2000
+ * values kept)".
+ */
+export function loadedLabel(steps: number, kept: number, total: number): string {
+  const noun = steps === 1 ? 'step' : 'steps';
+  if (kept >= total) {
+    return `all ${steps} ${noun} loaded${total > steps ? ` (${total} values)` : ''}`;
+  }
+  return `${steps} ${noun} loaded (${kept} of ${total} values kept)`;
+}
+
+/** Values logged and kept by the series that logged the most (ties: the one that kept most). */
+export function valueCounts(series: readonly Series<Entry>[]): { kept: number; total: number } {
+  let largest = { kept: 0, total: 0 };
+  for (const one of series) {
+    const counts = { kept: one.entries.length, total: one.total };
+    const more = counts.total - largest.total || counts.kept - largest.kept;
+    if (more > 0) largest = counts;
+  }
+  return largest;
 }
 
 /** Parses a typed step; an error message in the "invalid step: NaN" tone when unusable. */

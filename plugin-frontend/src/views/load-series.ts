@@ -5,6 +5,7 @@
  */
 import type { Entry, Series, TagInfo, TagKind } from '../api-types.js';
 import { api } from '../api.js';
+import { valueCounts } from '../lib/steps.js';
 
 export type SeriesFetch<T extends Entry> = (
   run: string,
@@ -43,14 +44,23 @@ export async function loadTagPanels<T extends Entry>(
   return [...panels.values()].sort((a, b) => a.tag.localeCompare(b.tag));
 }
 
-/** The steps a view has loaded and the most any series saw, for the step control. */
+/**
+ * The steps a view has loaded, and the values of its largest series: logged
+ * (`total`) and kept (`kept`), for the step control.
+ */
 export function stepsOf<T extends Entry>(
-  series: Series<T>[],
-): { lists: number[][]; total: number } {
+  series: readonly Series<T>[],
+): { lists: number[][]; kept: number; total: number } {
   return {
     lists: series.map((one) => one.entries.map((entry) => entry.step)),
-    total: Math.max(0, ...series.map((one) => one.total)),
+    ...valueCounts(series),
   };
+}
+
+/** Every kept entry at the step `entryAt` shows: several images or restarts at one step. */
+export function entriesAt<T extends Entry>(entries: T[], step: number | null): T[] {
+  const shown = entryAt(entries, step);
+  return shown ? entries.filter((entry) => entry.step === shown.step) : [];
 }
 
 /**

@@ -50,15 +50,18 @@ export class ViewElement extends LitElement {
     if (from && from.panels === panels && from.tag === this.state.tag) return;
     this.reportedFrom = { panels, tag: this.state.tag };
     const focused = panels.filter((panel) => panel.tag === this.state.tag);
-    const { lists, total } = stepsOf((focused.length ? focused : panels).flatMap((p) => p.series));
+    const { lists, kept, total } = stepsOf(
+      (focused.length ? focused : panels).flatMap((p) => p.series),
+    );
     const runSteps = largestPerRun(panels.flatMap((panel) => panel.series));
-    this.reportSteps({ steps: mergeSteps(lists), total, runSteps });
+    this.reportSteps({ steps: mergeSteps(lists), kept, total, runSteps });
   }
 
   /** Tells the step control what this view can show; repeated identical reports are dropped. */
   protected reportSteps(report: StepsReport): void {
-    report = { ...report, total: Math.max(report.total, report.steps.length) };
-    const key = `${report.total}:${report.steps.join(',')}:${report.runSteps?.join(';')}`;
+    const kept = report.kept ?? report.steps.length;
+    report = { ...report, kept, total: Math.max(report.total, kept) };
+    const key = `${report.total}:${kept}:${report.steps.join(',')}:${report.runSteps?.join(';')}`;
     if (key === this.lastReport) return;
     this.lastReport = key;
     this.dispatchEvent(stepsEvent(report));

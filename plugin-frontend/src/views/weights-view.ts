@@ -144,7 +144,7 @@ export class LbWeightsView extends ViewElement {
     const runSteps: [string, number][] = catalog.steps.length
       ? [[catalog.run, catalog.steps[catalog.steps.length - 1]]]
       : [];
-    this.reportSteps({ steps: catalog.steps, total: catalog.total, runSteps });
+    this.reportSteps({ steps: catalog.steps, kept: catalog.kept, total: catalog.total, runSteps });
   }
 
   override render() {
