@@ -11,6 +11,7 @@ import {
   imageEvent,
   scalar,
   scalars,
+  sessionStart,
   tempLogdir,
   tensorEvent,
   textEvent,
@@ -207,3 +208,66 @@ describe('LogdirLoader on a plain logdir', () => {
     );
   });
 });
+
+describe('LogdirLoader payload ids', () => {
+  const png = (step: number) => Uint8Array.of(137, 80, 78, 71, step);
+
+  it('numbers values in reading order, so a sampled entry keeps its ordinal', async () => {
+    const logdir = tempLogdir();
+    const events = [
+      fileVersion(),
+      ...range(100).map((step) => imageEvent('img', step, [png(step)])),
+    ];
+    writeEvents(join(logdir, 'run', EVENTS_FILE), events);
+    const loader = load(logdir, { capacity: { images: 10 } });
+    await loader.reloadOnce();
+    const entries = loader.images('run', 'img')!.entries;
+    expect(entries).toHaveLength(10);
+    expect(entries.every((entry) => entry.id === entry.step)).toBe(true);
+    for (const entry of entries) {
+      const bytes = await loader.readImage('run', 'img', { id: entry.id }, 0);
+      expect(Array.from(bytes ?? [])).toEqual(Array.from(png(entry.step)));
+    }
+    const dropped = range(100).find((id) => !entries.some((entry) => entry.id === id))!;
+    expect(await loader.readImage('run', 'img', { id: dropped }, 0)).toBeUndefined();
+  });
+
+  it('never reuses the id of a value a restart hid', async () => {
+    const logdir = tempLogdir();
+    const path = join(logdir, 'run', EVENTS_FILE);
+    const tensor = (step: number, value: number) => tensorEvent('t', step, [1], [value]);
+    writeEvents(path, [fileVersion(), tensor(0, 10), tensor(1, 11), tensor(2, 12)]);
+    const loader = load(logdir);
+    await loader.reloadOnce();
+    writeEvents(path, [sessionStart(1), tensor(1, 21)], true);
+    await loader.reloadOnce();
+
+    const entries = loader.tensors('run', 't')!.entries;
+    expect(entries.map((entry) => [entry.id, entry.step])).toEqual([
+      [0, 0],
+      [3, 1],
+    ]);
+    expect(await loader.readTensor('run', 't', { id: 1 })).toBeUndefined();
+    expect(Array.from((await loader.readTensor('run', 't', { id: 3 }))!.values)).toEqual([21]);
+  });
+
+  it('keeps the ids of one file when another file of the run is removed', async () => {
+    const logdir = tempLogdir();
+    const older = join(logdir, 'run', 'events.out.tfevents.1.host');
+    const newer = join(logdir, 'run', 'events.out.tfevents.2.host');
+    writeEvents(older, [fileVersion(), imageEvent('img', 0, [png(0)])]);
+    writeEvents(newer, [fileVersion(), imageEvent('img', 1, [png(1)])]);
+    const loader = load(logdir);
+    await loader.reloadOnce();
+    rmSync(older);
+    await loader.reloadOnce();
+
+    expect(loader.images('run', 'img')!.entries.map((entry) => entry.id)).toEqual([1]);
+    const bytes = await loader.readImage('run', 'img', { id: 1 }, 0);
+    expect(Array.from(bytes ?? [])).toEqual(Array.from(png(1)));
+  });
+});
+
+function range(count: number): number[] {
+  return Array.from({ length: count }, (_, i) => i);
+}
