@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import {
   argmax,
   channelHealth,
+  classOf,
+  rectifies,
   deadChannels,
   mapStats,
   predictions,
@@ -32,15 +34,28 @@ describe('channelHealth', () => {
   it('flags a channel dead only when every value over every probe is zero', () => {
     const zero = denseMap(new Float32Array(4), 2, 2);
     const one = denseMap(Float32Array.from([0, 0, 0, 1e-9]), 2, 2);
-    expect(channelHealth(mapStats([zero, zero])).dead).toBe(true);
-    expect(channelHealth(mapStats([zero, one])).dead).toBe(false);
+    expect(channelHealth(mapStats([zero, zero]), true).dead).toBe(true);
+    expect(channelHealth(mapStats([zero, one]), true).dead).toBe(false);
+  });
+
+  it('calls an all-zero channel dead only behind a rectifying activation', () => {
+    const zero = denseMap(new Float32Array(4), 2, 2);
+    expect(rectifies('relu')).toBe(true);
+    expect(rectifies('relu6')).toBe(true);
+    expect(rectifies('elu')).toBe(true);
+    expect(rectifies('', 'ReLU')).toBe(true);
+    expect(rectifies('', 'Flatten')).toBe(false);
+    expect(rectifies('linear', 'Dense')).toBe(false);
+    expect(rectifies('softmax', 'Dense')).toBe(false);
+    const flatten = channelHealth(mapStats([zero]), rectifies('', 'Flatten'));
+    expect(flatten).toMatchObject({ dead: false, alwaysZero: true });
   });
 
   it('flags a sigmoid channel saturated when its values sit within 1e-3 of 0 or 1', () => {
     const stuck = denseMap(Float32Array.from([0.9995, 0.0002, 1, 0]), 2, 2);
     const healthy = denseMap(Float32Array.from([0.5, 0.9995, 0.3, 0]), 2, 2);
-    expect(channelHealth(mapStats([stuck], 'sigmoid')).saturated).toBe(true);
-    expect(channelHealth(mapStats([healthy], 'sigmoid')).saturated).toBe(false);
+    expect(channelHealth(mapStats([stuck], 'sigmoid'), false).saturated).toBe(true);
+    expect(channelHealth(mapStats([healthy], 'sigmoid'), false).saturated).toBe(false);
   });
 
   it('never calls an unbounded activation saturated', () => {
@@ -114,5 +129,14 @@ describe('worker differences', () => {
     expect(() => elementwiseMean([new Float32Array(2), new Float32Array(3)], ['w0', 'w1'])).toThrow(
       'w1: got 3 values, want 2 like w0',
     );
+  });
+});
+
+describe('classOf', () => {
+  it("names an output unit by its layer's unit labels, else by its index", () => {
+    expect(classOf(0, ['5', '6', '7', '8', '9'])).toBe('5');
+    expect(classOf(4, ['5', '6', '7', '8', '9'])).toBe('9');
+    expect(classOf(3, [])).toBe('3');
+    expect(classOf(-1, ['5'])).toBe('?');
   });
 });

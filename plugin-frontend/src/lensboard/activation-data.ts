@@ -22,6 +22,8 @@ export interface ActivationCatalog {
   /** Series by tag: activations, their stats and top probes, and the probe inputs. */
   series: Map<string, TensorSeries>;
   probeTag: string | null;
+  /** Ids of the probes along the batch axis (their place in the data set); empty if unknown. */
+  probeIds: number[];
   /** True labels of the probes, -1 where unknown. */
   probeLabels: number[];
   output: ActivationLayer | null;
@@ -35,7 +37,7 @@ export interface ActivationFrame {
   step: number;
   tensors: Map<string, LoadedTensor>;
   probes: LoadedTensor | null;
-  /** Predicted class per probe (argmax of the output layer), empty without one. */
+  /** Predicted output unit per probe (argmax of the output layer), empty without one. */
   predictions: number[];
 }
 
@@ -56,6 +58,7 @@ export async function loadCatalog(run: string, signal: AbortSignal): Promise<Act
     layers,
     series,
     probeTag: probeInfo?.tag ?? null,
+    probeIds: probeInfo?.metadata?.probeIds ?? [],
     probeLabels: probeInfo?.metadata?.probeLabels ?? [],
     output: outputLayer(layers, shapes),
     steps: mergeSteps(activations.map(seriesSteps)),

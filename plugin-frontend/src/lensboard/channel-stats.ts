@@ -19,8 +19,23 @@ export interface MapStats {
 }
 
 export interface ChannelHealth {
+  /** Zero for every probe behind a rectifying activation: it passes nothing and learns nothing. */
   dead: boolean;
+  /** Zero for every probe where "dead" means nothing (an input border, a pooled zero). */
+  alwaysZero: boolean;
   saturated: boolean;
+}
+
+/**
+ * Activations (tfjs's names, and layers that are one) with a flat region at
+ * zero: a unit stuck there gets no gradient, so all-zero output means dead.
+ * Elsewhere (a Flatten of the input, linear, softmax) zeros are just values.
+ */
+const RECTIFYING = new Set(['relu', 'relu6', 'elu', 'selu', 'thresholdedrelu']);
+
+/** True when an all-zero channel of this layer is dead: its activation rectifies. */
+export function rectifies(activation: string, layerKind = ''): boolean {
+  return RECTIFYING.has(activation.toLowerCase()) || RECTIFYING.has(layerKind.toLowerCase());
 }
 
 /**
@@ -92,10 +107,15 @@ export function mapStats(maps: readonly MapRef[], activation?: string): MapStats
   };
 }
 
-/** Dead and saturated flags from statistics taken over all probes. */
-export function channelHealth(acrossProbes: MapStats): ChannelHealth {
+/**
+ * Dead and saturated flags from statistics taken over all probes; an all-zero
+ * channel is dead only when `rectifying` (see `rectifies`).
+ */
+export function channelHealth(acrossProbes: MapStats, rectifying: boolean): ChannelHealth {
+  const zero = acrossProbes.count > 0 && acrossProbes.fractionZero === 1;
   return {
-    dead: acrossProbes.count > 0 && acrossProbes.fractionZero === 1,
+    dead: zero && rectifying,
+    alwaysZero: zero && !rectifying,
     saturated: acrossProbes.count > 0 && acrossProbes.fractionSaturated >= SATURATED_FRACTION,
   };
 }
@@ -121,6 +141,16 @@ export function predictions(output: { shape: number[]; values: Float32Array }): 
   }
   const [probes, classes] = output.shape;
   return Array.from({ length: probes }, (_, p) => argmax(output.values, p * classes, classes));
+}
+
+/**
+ * The class output unit `unit` stands for: its label from the layer's
+ * `unitLabels` (an expert's units may be classes 5..9), else the unit's index;
+ * "?" for no unit (-1, nothing comparable).
+ */
+export function classOf(unit: number, unitLabels: readonly string[]): string {
+  if (unit < 0) return '?';
+  return unitLabels[unit] || String(unit);
 }
 
 /** Channels whose every value over every probe is exactly zero: they pass nothing on. */

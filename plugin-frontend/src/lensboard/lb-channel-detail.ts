@@ -13,7 +13,7 @@ import { renderTask, statusStyles } from '../components/status.js';
 import { seriesColor } from '../lib/run-colors.js';
 import type { RunScalars } from '../lib/scalar-plot.js';
 import { shownStep } from '../lib/steps.js';
-import { channelHealth, mapStats, type MapStats } from './channel-stats.js';
+import { channelHealth, mapStats, rectifies, type MapStats } from './channel-stats.js';
 import type { ColorScale } from './color-scale.js';
 import { seriesSteps, tensorAt } from './data.js';
 import { formatCompact, formatPercent } from './float-format.js';
@@ -26,7 +26,7 @@ import './lb-color-legend.js';
 import './lb-line-chart.js';
 import './lb-map-grid.js';
 import './lb-map-inspector.js';
-import './lb-probe-strip.js';
+import { probeName } from './lb-probe-strip.js';
 
 @customElement('lb-channel-detail')
 export class LbChannelDetail extends LitElement {
@@ -64,6 +64,11 @@ export class LbChannelDetail extends LitElement {
         font-size: 12px;
         margin-right: 4px;
       }
+      .note {
+        font-size: 12px;
+        color: #5f6368;
+        margin-right: 4px;
+      }
       .workers {
         display: flex;
         gap: 8px;
@@ -87,8 +92,11 @@ export class LbChannelDetail extends LitElement {
   @property({ attribute: false }) statsSeries: TensorSeries | null = null;
   @property({ attribute: false }) topSeries: TensorSeries | null = null;
   @property({ attribute: false }) probes: LoadedTensor | null = null;
+  @property({ attribute: false }) probeIds: readonly number[] = [];
   @property({ attribute: false }) probeLabels: readonly number[] = [];
   @property({ attribute: false }) predictions: readonly number[] = [];
+  /** The class of each output unit, for the predicted labels. */
+  @property({ attribute: false }) unitLabels: readonly string[] = [];
   /** The worker runs of the job this run belongs to; empty outside a job. */
   @property({ attribute: false }) workers: readonly string[] = [];
 
@@ -119,18 +127,21 @@ export class LbChannelDetail extends LitElement {
     const layout = activationLayout(this.tensor.shape);
     if (this.channel >= layout.channels || this.probe >= layout.items) {
       return html`<p class="status">
-        ${this.layer.layer} has no channel ${this.channel} for probe ${this.probe}.
+        ${this.layer.layer} has no channel ${this.channel} for
+        ${probeName(this.probe, this.probeIds)}.
       </p>`;
     }
     const map = itemMap(this.tensor.values, layout, this.probe, this.channel);
     const acrossProbes = channelAcrossItems(this.tensor.values, layout, this.channel);
     const noun = layout.units ? 'unit' : 'channel';
     return html`<section>
-        <h4>${this.layer.layer}, ${noun} ${this.channel}, probe ${this.probe}</h4>
+        <h4>
+          ${this.layer.layer}, ${noun} ${this.channel}, ${probeName(this.probe, this.probeIds)}
+        </h4>
         <lb-map-inspector
           .maps=${layout.units ? acrossProbes : [map]}
           .scale=${this.scale}
-          .mapNames=${acrossProbes.map((_, p) => `probe ${p}`)}
+          .mapNames=${acrossProbes.map((_, p) => probeName(p, this.probeIds))}
           legendLabel=${layout.units ? 'every probe' : ''}
         ></lb-map-inspector>
       </section>
@@ -150,7 +161,8 @@ export class LbChannelDetail extends LitElement {
   }
 
   private renderStats(probe: MapStats, all: MapStats) {
-    const health = channelHealth(all);
+    const layer = this.layer!;
+    const health = channelHealth(all, rectifies(layer.activation, layer.layerKind));
     const row = (name: string, pick: (s: MapStats) => string) =>
       html`<tr>
         <th>${name}</th>
@@ -161,7 +173,9 @@ export class LbChannelDetail extends LitElement {
       ${
         health.dead
           ? html`<span class="flag" data-flag="dead">dead: zero for every probe</span>`
-          : nothing
+          : health.alwaysZero
+            ? html`<span class="note" data-flag="always-zero">always zero for every probe</span>`
+            : nothing
       }
       ${
         health.saturated
@@ -215,8 +229,10 @@ export class LbChannelDetail extends LitElement {
           <lb-probe-strip
             .probes=${this.probes}
             .order=${order ?? []}
+            .ids=${this.probeIds}
             .labels=${this.probeLabels}
             .predictions=${this.predictions}
+            .unitLabels=${this.unitLabels}
             .selected=${this.probe}
             @lb-probe-pick=${(e: CustomEvent<number>) =>
               this.dispatchEvent(new CustomEvent('lb-probe-pick', { detail: e.detail }))}

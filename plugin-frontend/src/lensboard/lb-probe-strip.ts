@@ -6,6 +6,7 @@
 import { LitElement, css, html, type TemplateResult } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { LoadedTensor } from '../api-types.js';
+import { classOf } from './channel-stats.js';
 import type { ColorScale } from './color-scale.js';
 import { zoomFor } from './map-grid-layout.js';
 import { mergeRanges } from './color-scale.js';
@@ -45,6 +46,9 @@ export class LbProbeStrip extends LitElement {
     button[aria-pressed='true'] {
       border-color: #ff9800;
     }
+    .id {
+      color: #5f6368;
+    }
     .wrong {
       color: #c62828;
       font-weight: 600;
@@ -55,8 +59,12 @@ export class LbProbeStrip extends LitElement {
   @property({ attribute: false }) probes: LoadedTensor | null = null;
   /** Which probes to show, in order; every probe when null. */
   @property({ attribute: false }) order: readonly number[] | null = null;
+  /** Probe ids (their place in the data set) by batch index; the index stands in when absent. */
+  @property({ attribute: false }) ids: readonly number[] = [];
   @property({ attribute: false }) labels: readonly number[] = [];
+  /** Predicted output unit per probe; `unitLabels` names the class of each unit. */
   @property({ attribute: false }) predictions: readonly number[] = [];
+  @property({ attribute: false }) unitLabels: readonly string[] = [];
   @property({ type: Number }) selected: number | null = null;
 
   override render() {
@@ -69,21 +77,33 @@ export class LbProbeStrip extends LitElement {
 
   private thumbnail(probe: number, picture: TemplateResult) {
     const label = this.labels[probe] ?? -1;
-    const predicted = this.predictions[probe] ?? -1;
-    const wrong = label >= 0 && predicted >= 0 && label !== predicted;
+    const truth = label >= 0 ? String(label) : '?';
+    const predicted = classOf(this.predictions[probe] ?? -1, this.unitLabels);
+    const wrong = truth !== '?' && predicted !== '?' && truth !== predicted;
+    const id = probeName(probe, this.ids);
     return html`<button
       aria-pressed=${this.selected === probe}
       data-probe=${probe}
-      title="probe ${probe}"
+      data-probe-id=${this.ids[probe] ?? ''}
+      title=${id}
       @click=${() => this.dispatchEvent(new CustomEvent('lb-probe-pick', { detail: probe }))}
     >
       ${picture}
-      <span class=${wrong ? 'wrong' : ''}>
-        ${label >= 0 ? `true ${label}` : 'true ?'} ·
-        ${predicted >= 0 ? `pred ${predicted}` : 'pred ?'}
+      <span class="id">${id}</span>
+      <span class=${wrong ? 'wrong' : ''} data-testid="probe-labels">
+        true ${truth} · pred ${predicted}
       </span>
     </button>`;
   }
+}
+
+/**
+ * How a probe is named wherever it is shown: by its id (as image captions name
+ * it, "probe 3"), else by its place in the batch ("probe #3", as `probe=3` in a link).
+ */
+export function probeName(probe: number, ids: readonly number[]): string {
+  const id = ids[probe];
+  return id === undefined ? `probe #${probe}` : `probe ${id}`;
 }
 
 /**

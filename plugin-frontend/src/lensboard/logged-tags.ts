@@ -35,11 +35,15 @@ export interface ActivationLayer {
   tag: string;
   statsTag: string | null;
   topTag: string | null;
+  /** The class each unit stands for (a classifier's output); empty: unit i is class i. */
+  unitLabels: string[];
 }
 
 export interface NamedTensorTag {
   layer: string;
   tag: string;
+  /** For class templates: the class each unit stands for; empty: unit i is class i. */
+  unitLabels: string[];
   /** The variable's short name for weights (`kernel`, `bias`); empty otherwise. */
   weight: string;
   shape: number[];
@@ -85,6 +89,7 @@ export function activationLayers(tags: readonly TagInfo[]): ActivationLayer[] {
         tag: t.tag,
         statsTag: byRole(Role.CHANNEL_STATS, layer),
         topTag: byRole(Role.TOP_PROBES, layer),
+        unitLabels: t.metadata?.unitLabels ?? [],
       };
     });
 }
@@ -110,7 +115,13 @@ export function probeInputTag(tags: readonly TagInfo[]): TagInfo | null {
 export function templateTags(tags: readonly TagInfo[]): NamedTensorTag[] {
   return tags
     .filter((t) => tagRole(t) === Role.CLASS_TEMPLATE)
-    .map((t) => ({ layer: tagLayer(t), tag: t.tag, weight: '', shape: metadataShape(t) }));
+    .map((t) => ({
+      layer: tagLayer(t),
+      tag: t.tag,
+      unitLabels: t.metadata?.unitLabels ?? [],
+      weight: '',
+      shape: metadataShape(t),
+    }));
 }
 
 export function weightTags(tags: readonly TagInfo[]): NamedTensorTag[] {
@@ -119,6 +130,7 @@ export function weightTags(tags: readonly TagInfo[]): NamedTensorTag[] {
     .map((t) => ({
       layer: tagLayer(t),
       tag: t.tag,
+      unitLabels: [],
       weight: t.metadata?.weightName || t.tag.slice(t.tag.lastIndexOf('/') + 1),
       shape: metadataShape(t),
     }));

@@ -17,7 +17,7 @@ import {
   type ActivationCatalog,
   type ActivationFrame,
 } from '../lensboard/activation-data.js';
-import { deadChannels } from '../lensboard/channel-stats.js';
+import { deadChannels, rectifies } from '../lensboard/channel-stats.js';
 import { jobOf } from '../lensboard/job-runs.js';
 import { hasActivations } from '../lensboard/run-data.js';
 import { RunChoiceController, lackingNote } from '../lensboard/run-choice.js';
@@ -44,6 +44,7 @@ import { ViewElement } from './view-base.js';
 
 /** Shared so a plain run hands the channel detail the same list on every render. */
 const NO_WORKERS: readonly string[] = [];
+const NO_LABELS: readonly string[] = [];
 
 /** A channel map is drawn about this many CSS pixels across: a 28x28 map at 3x, not 1x. */
 const CHANNEL_SIZE = 96;
@@ -207,8 +208,10 @@ export class LbActivationsView extends ViewElement {
     const shared = this.scaleMode === 'shared' ? [...scales.values()][0]?.layer : undefined;
     return html`<lb-probe-strip
         .probes=${frame.probes}
+        .ids=${catalog.probeIds}
         .labels=${catalog.probeLabels}
         .predictions=${frame.predictions}
+        .unitLabels=${catalog.output?.unitLabels ?? NO_LABELS}
         .selected=${probe}
         @lb-probe-pick=${(e: CustomEvent<number>) => this.select({ probe: e.detail })}
       ></lb-probe-strip>
@@ -238,7 +241,9 @@ export class LbActivationsView extends ViewElement {
     }
     const layout = activationLayout(tensor.shape);
     const selected = this.state.layer === layer.layer ? this.state.channel : null;
-    const dead = deadCache.get(tensor) ?? deadChannels(tensor.values, layout);
+    // All-zero channels are "dead" only behind a rectifier; elsewhere zeros are just values.
+    const rectifying = rectifies(layer.activation, layer.layerKind);
+    const dead = rectifying ? (deadCache.get(tensor) ?? deadChannels(tensor.values, layout)) : [];
     deadCache.set(tensor, dead);
     const noun = layout.units ? 'units' : 'channels';
     return html`<section class="layer" data-layer=${layer.layer}>
@@ -293,8 +298,10 @@ export class LbActivationsView extends ViewElement {
       .statsSeries=${layer.statsTag ? (catalog.series.get(layer.statsTag) ?? null) : null}
       .topSeries=${layer.topTag ? (catalog.series.get(layer.topTag) ?? null) : null}
       .probes=${frame.probes}
+      .probeIds=${catalog.probeIds}
       .probeLabels=${catalog.probeLabels}
       .predictions=${frame.predictions}
+      .unitLabels=${catalog.output?.unitLabels ?? NO_LABELS}
       .workers=${jobOf(catalog.run, this.jobs)?.workers ?? NO_WORKERS}
       @lb-probe-pick=${(e: CustomEvent<number>) => this.select({ probe: e.detail })}
     ></lb-channel-detail>`;

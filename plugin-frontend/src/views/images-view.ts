@@ -1,16 +1,17 @@
 /**
  * TensorBoard's images: for each image tag and selected run, the images of the
  * logged step at or before the global step, at true pixel size or scaled up
- * with crisp pixels. Every image of a batch event is shown.
+ * with crisp pixels. Every image of a batch event, and every event logged at
+ * that step, is shown, each event with its own description when it has one.
  */
 import { css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { api } from '../api.js';
-import type { ImageEntry, Series } from '../api-types.js';
+import type { ImageEntry, Series, TagInfo } from '../api-types.js';
 import { runColors } from '../lib/run-colors.js';
 import { emptyMessage, renderTask, statusStyles } from '../components/status.js';
-import { entryAt, loadTagPanels, type TagPanel } from './load-series.js';
+import { entriesAt, loadTagPanels, type TagPanel } from './load-series.js';
 import { ViewElement } from './view-base.js';
 
 /** Zoom factors offered; 0 is "fit": small images enlarged by a whole factor to about FIT_SIZE. */
@@ -79,6 +80,18 @@ export class LbImagesView extends ViewElement {
         flex-wrap: wrap;
         gap: 6px;
         margin-top: 4px;
+        /* An image enlarged past the card scrolls inside it instead of running over. */
+        overflow-x: auto;
+      }
+      figure {
+        margin: 0;
+        display: flex;
+        flex-wrap: wrap;
+        gap: 6px;
+        max-width: 100%;
+      }
+      figure > .caption {
+        flex-basis: 100%;
       }
       img {
         image-rendering: pixelated;
@@ -124,27 +137,41 @@ export class LbImagesView extends ViewElement {
           ? html`<div class="caption">${panel.info.description}</div>`
           : nothing
       }
-      ${panel.series.map((series) => this.renderRun(series))}
+      ${panel.series.map((series) => this.renderRun(series, panel.info))}
     </section>`;
   }
 
-  private renderRun(series: Series<ImageEntry>) {
-    const entry = entryAt(series.entries, this.step);
-    if (!entry) return nothing;
-    const indices = Array.from({ length: entry.count }, (_, i) => i);
-    return html`<div class="run">
+  private renderRun(series: Series<ImageEntry>, info: TagInfo) {
+    const entries = entriesAt(series.entries, this.step);
+    if (entries.length === 0) return nothing;
+    const { step, width, height } = entries[0];
+    const images = entries.reduce((sum, entry) => sum + entry.count, 0);
+    return html`<div class="run" data-run=${series.run}>
       <div class="caption">
         <span class="swatch" style="background:${runColors(this.runs)(series.run)}"></span>
-        ${series.run} · step ${entry.step}
-        ${entry.count > 1 ? html` · ${entry.count} images` : nothing} ·
-        ${entry.width}×${entry.height}
+        ${series.run} · step ${step} ${images > 1 ? html` · ${images} images` : nothing} ·
+        ${width}×${height}
       </div>
-      <div class="images">${indices.map((index) => this.renderImage(series, entry, index))}</div>
+      <div class="images">
+        ${entries.map((entry) => this.renderEntry(series, entry, info, images))}
+      </div>
     </div>`;
   }
 
-  private renderImage(series: Series<ImageEntry>, entry: ImageEntry, index: number) {
-    const url = api.imageUrl(series.run, series.tag, entry.step, index);
+  /** One event's images, captioned with the event's own description when it has one. */
+  private renderEntry(series: Series<ImageEntry>, entry: ImageEntry, info: TagInfo, of: number) {
+    const own = entry.description !== undefined && entry.description !== info.description;
+    const indices = Array.from({ length: entry.count }, (_, i) => i);
+    return html`<figure data-entry=${entry.id ?? ''}>
+      ${indices.map((index) => this.renderImage(series, entry, index, of))}
+      ${own ? html`<figcaption class="caption">${entry.description}</figcaption>` : nothing}
+    </figure>`;
+  }
+
+  private renderImage(series: Series<ImageEntry>, entry: ImageEntry, index: number, of: number) {
+    // The id names this very event; the step would name only the newest event at it.
+    const at = entry.id === null ? { step: entry.step } : { id: entry.id };
+    const url = api.imageUrl(series.run, series.tag, at, index);
     if (this.failed.has(url)) {
       return html`<p class="status error">
         Image ${index + 1} of step ${entry.step} could not be loaded.
@@ -158,7 +185,7 @@ export class LbImagesView extends ViewElement {
       src=${url}
       width=${size(entry.width)}
       height=${size(entry.height)}
-      alt="${series.tag}, ${series.run}, step ${entry.step}, image ${index + 1} of ${entry.count}"
+      alt="${series.tag}, ${series.run}, step ${entry.step}, one of ${of}"
       @error=${fail}
     />`;
   }
