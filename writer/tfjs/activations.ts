@@ -11,11 +11,12 @@ import { activationScale, formatLimit, type ColourScale } from './colormap.js';
 import { renderGrid, vectorTiles, type TileSet } from './grids.js';
 import { activationName, type LayersModel } from './layers.js';
 import { encodeRgbPng } from './png.js';
+import { unitLabelsByLayer, type OutputLabelOptions } from './output-labels.js';
 import { checkProbes, logProbeInputsOnce, type ProbeBatch } from './probes.js';
 import { Reporter, type ReportOptions } from './report.js';
 import type { SummarySink } from './sink.js';
 
-export interface ActivationOptions extends ReportOptions {
+export interface ActivationOptions extends ReportOptions, OutputLabelOptions {
   /** Probes listed per channel in `activation_top/<layer>`; default 5. */
   topK?: number;
   /**
@@ -62,9 +63,11 @@ export async function logActivations(
         ),
     });
   });
+  const unitLabels = unitLabelsByLayer(model, options, reporter);
   for (const activation of captured) {
+    const labels = unitLabels.get(activation.output.layer);
     await reporter.guard(`activations of layer "${activation.output.name}"`, () =>
-      logLayer(writer, activation, probes, step, options),
+      logLayer(writer, activation, probes, step, { ...options, labels }),
     );
   }
 }
@@ -88,7 +91,7 @@ async function logLayer(
   { output, values, shape }: CapturedActivation,
   probes: ProbeBatch,
   step: number,
-  options: ActivationOptions,
+  options: ActivationOptions & { labels?: string[] },
 ): Promise<void> {
   const activation = activationName(output.layer);
   const kept = shape[0];
@@ -108,6 +111,7 @@ async function logLayer(
     ...probeFields,
     role: TensorRole.ACTIVATION,
     shape,
+    ...(options.labels && { unitLabels: options.labels }),
   });
   const statsShape = [channels, STAT_NAMES.length];
   await writer.tensor(

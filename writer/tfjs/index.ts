@@ -10,6 +10,7 @@ export { LensboardCallback, lensboardCallback, DEFAULT_SNAPSHOT_EVERY } from './
 export type { CallbackOptions } from './callback.js';
 export { STAT_NAMES, SATURATION_MARGIN, channelStats, topProbes } from './channel-stats.js';
 export { logGradients } from './gradients.js';
+export type { OutputLabelOptions } from './output-labels.js';
 export type { ProbeBatch } from './probes.js';
 export type { ReportOptions } from './report.js';
 export type { EncodedImage, SummarySink } from './sink.js';

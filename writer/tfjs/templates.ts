@@ -66,13 +66,17 @@ export function kernelToTemplates(
   return templates;
 }
 
-/** Logs `templates/<layer>` and `template_images/<layer>` for a dense kernel `[inputs, units]`. */
+/**
+ * Logs `templates/<layer>` and `template_images/<layer>` for a dense kernel
+ * `[inputs, units]`; `unitLabels` name the class of each unit, when known.
+ */
 export async function logTemplates(
   writer: SummarySink,
   layer: Layer,
   kernel: Float32Array,
   kernelShape: readonly number[],
   step: number,
+  unitLabels?: string[],
 ): Promise<void> {
   const [inputs, units] = kernelShape;
   const layout = templateLayout(layer, inputs);
@@ -84,8 +88,9 @@ export async function logTemplates(
     layerKind: layer.getClassName(),
     weightName: 'kernel',
     shape,
+    ...(unitLabels && { unitLabels }),
   });
-  await logTemplateImages(writer, layer, templates, shape, step);
+  await logTemplateImages(writer, layer, templates, shape, step, unitLabels);
 }
 
 async function logTemplateImages(
@@ -94,6 +99,7 @@ async function logTemplateImages(
   templates: Float32Array,
   shape: readonly number[],
   step: number,
+  unitLabels: string[] | undefined,
 ): Promise<void> {
   const [units, ...perUnit] = shape;
   const size = templates.length / Math.max(1, units);
@@ -108,6 +114,7 @@ async function logTemplateImages(
   const description =
     `Weights into each unit of ${layer.name}, as [${perUnit.join(', ')}]` +
     `${drawn < units ? `, units 0-${drawn - 1} of ${units}` : ''}; ` +
+    `${unitLabels ? `the units are classes ${unitLabels.slice(0, drawn).join(', ')}; ` : ''}` +
     `red = -${formatLimit(limit)}, white = 0, blue = +${formatLimit(limit)} ` +
     '(the largest |weight| of the layer); ' +
     'magenta = NaN or infinite.';

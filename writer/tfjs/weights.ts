@@ -7,11 +7,12 @@ import { TensorRole } from '../../proto/index.js';
 import { checkStep } from '../arguments.js';
 import { isDrawableKernel, logFilters } from './filters.js';
 import { weightedLayers, type Layer, type LayersModel } from './layers.js';
+import { unitLabelsByLayer, type OutputLabelOptions } from './output-labels.js';
 import { Reporter, type ReportOptions } from './report.js';
 import type { SummarySink } from './sink.js';
 import { logTemplates } from './templates.js';
 
-export interface WeightOptions extends ReportOptions {
+export interface WeightOptions extends ReportOptions, OutputLabelOptions {
   /** Write `weight_histograms/...`; default true. */
   histograms?: boolean;
   /** Write `filters/<layer>` grids of convolution kernels; default true. */
@@ -34,10 +35,12 @@ export async function logWeights(
 ): Promise<void> {
   checkStep(step);
   const reporter = new Reporter(writer, options);
+  const unitLabels = unitLabelsByLayer(model, options, reporter);
   for (const layer of weightedLayers(model)) {
+    const labels = unitLabels.get(layer);
     for (const variable of layer.weights) {
       await reporter.guard(`weight "${variable.name}"`, () =>
-        logVariable(writer, layer, variable, step, reporter, options),
+        logVariable(writer, layer, variable, step, reporter, { ...options, labels }),
       );
     }
   }
@@ -60,18 +63,21 @@ async function logVariable(
   variable: LayerVariable,
   step: number,
   reporter: Reporter,
-  options: WeightOptions,
+  options: WeightOptions & { labels?: string[] },
 ): Promise<void> {
   const values = await readAsFloat(variable.read(), variable.name, reporter);
   if (!values) return;
   const weight = weightName(variable);
   const shape = variable.shape.slice() as number[];
+  // A Dense layer's kernel [inputs, units] and bias [units] hold its units last.
+  const labels = layer.getClassName() === 'Dense' ? options.labels : undefined;
   await writer.tensor(`weights/${layer.name}/${weight}`, values, shape, step, {
     role: TensorRole.WEIGHT,
     layerName: layer.name,
     layerKind: layer.getClassName(),
     weightName: weight,
     shape,
+    ...(labels && { unitLabels: labels }),
   });
   if (options.histograms !== false) {
     await writer.histogram(`weight_histograms/${layer.name}/${weight}`, values, step);
@@ -80,7 +86,7 @@ async function logVariable(
     await logFilters(writer, layer, weight, values, shape, step, reporter);
   }
   if (options.templates !== false && isDenseKernel(layer, weight, shape)) {
-    await logTemplates(writer, layer, values, shape, step);
+    await logTemplates(writer, layer, values, shape, step, labels);
   }
 }
 
