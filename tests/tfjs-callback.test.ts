@@ -106,6 +106,73 @@ describe('lensboardCallback', () => {
     model.dispose();
   });
 
+  it(
+    'logs when its hooks are called unbound and setModel never is, ' +
+      "as another tfjs copy's CustomCallback calls them, snapshotting the model option",
+    async () => {
+      const model = tinyCnn();
+      const { x } = data(2);
+      const runDir = mkdtempSync(join(tmpdir(), 'lensboard-tfjs-cb-foreign-'));
+      const writer = new SummaryWriter(runDir);
+      const probes = { x, ids: [0, 1], labels: [0, 1] };
+      const callback = lensboardCallback(writer, { probes, model, snapshotEvery: 1 });
+      // CustomCallback keeps the functions and calls them with itself as `this`.
+      const { onBatchEnd, onEpochEnd, onTrainEnd } = callback;
+      const foreign = { batchEnd: onBatchEnd, epochEnd: onEpochEnd, trainEnd: onTrainEnd };
+      await foreign.batchEnd(0, { loss: 0.5, batch: 0, size: 2 });
+      await foreign.epochEnd(0, { loss: 0.25 });
+      await foreign.trainEnd();
+      await writer.close();
+
+      const values = readRun(runDir);
+      expect(floatsOf(only(values, 'batch/loss', 0))).toEqual([0.5]);
+      expect(floatsOf(only(values, 'epoch/loss', 0))).toEqual([0.25]);
+      expect(shapeOf(only(values, 'activations/out', 0))).toEqual([2, 3]);
+      expect(shapeOf(only(values, 'templates/out', 0))).toEqual([3, 2, 2, 2]);
+      x.dispose();
+      model.dispose();
+    },
+  );
+
+  it('reports a snapshot without a model, naming the model option, and still logs metrics', async () => {
+    const { x } = data(2);
+    const runDir = mkdtempSync(join(tmpdir(), 'lensboard-tfjs-cb-nomodel-'));
+    const writer = new SummaryWriter(runDir);
+    const errors: Error[] = [];
+    const callback = lensboardCallback(writer, {
+      probes: { x, ids: [0, 1], labels: [0, 1] },
+      onError: (error) => errors.push(error),
+    });
+    const { onBatchEnd } = callback;
+    await onBatchEnd(0, { loss: 1 });
+    await writer.close();
+    expect(errors.map((e) => e.message)).toEqual([
+      'lensboard could not log a snapshot: no model to snapshot: fit did not call setModel ' +
+        "(its tfjs is another copy than lensboard's); pass it as the callback's model option",
+    ]);
+    expect(floatsOf(only(readRun(runDir), 'batch/loss', 0))).toEqual([1]);
+    x.dispose();
+  });
+
+  it('prefers the model fit hands over to the model option', async () => {
+    const trained = tinyCnn();
+    const other = tf.sequential({
+      layers: [tf.layers.dense({ inputShape: [4, 4, 1], units: 1, name: 'other' })],
+    });
+    const { x, y } = data(2);
+    const runDir = mkdtempSync(join(tmpdir(), 'lensboard-tfjs-cb-setmodel-'));
+    const writer = new SummaryWriter(runDir);
+    const callback = lensboardCallback(writer, { model: other, snapshotEvery: 1 });
+    await trained.fit(x, y, { epochs: 1, batchSize: 2, callbacks: [callback] });
+    await writer.close();
+    const tags = tagsOf(readRun(runDir));
+    expect(tags).toContain('weights/out/kernel');
+    expect(tags.has('weights/other/kernel')).toBe(false);
+    tf.dispose([x, y]);
+    trained.dispose();
+    other.dispose();
+  });
+
   it('rejects a cadence that is not a positive integer', () => {
     const writer = { scalar() {}, image() {}, histogram() {}, tensor() {}, flush() {} };
     expect(() => lensboardCallback(writer, { batchMetricsEvery: 0 })).toThrow(
