@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { decodeEvent, toSafeNumber } from '../proto/index.js';
+import { decodeEvent, decodeTensorMetadata, toSafeNumber } from '../proto/index.js';
 import { readRecord } from '../writer/record.js';
 import { imagesAt, loadMnist } from '../examples/mnist/dataset.js';
 import { runJob } from '../examples/mnist/coordinator.js';
@@ -48,6 +48,15 @@ function eventsIn(dir: string) {
       }
       return events;
     });
+}
+
+/** The unit labels in the lensboard metadata of `tag`'s first value in `dir`. */
+function unitLabelsIn(dir: string, tag: string): string[] {
+  const value = eventsIn(dir)
+    .flatMap((e) => e.summary?.value ?? [])
+    .find((v) => v.tag === tag && v.metadata?.pluginData?.content);
+  if (!value) throw new Error(`no ${tag} with metadata in ${dir}`);
+  return decodeTensorMetadata(value.metadata!.pluginData!.content!).unitLabels ?? [];
 }
 
 function tagsIn(dir: string): Set<string> {
@@ -135,32 +144,50 @@ describe('fedavg mode', () => {
 });
 
 describe('experts mode', () => {
-  it('feeds the combining layer the concatenation of the experts features', async () => {
-    const options = tinyJob({ mode: 'experts', model: 'cnn' });
-    const images = imagesAt(loadMnist().test, [0, 1, 2]);
-    let checked = false;
-    const result = await runJob(options, {
-      beforeClose: async (transport, combined) => {
-        const [a, b] = await ask(transport, 'features', { kind: 'features', images, count: 3 });
-        const joined = tf.model({
-          inputs: combined.inputs,
-          outputs: combined.getLayer(CONCAT_LAYER).output as tf.SymbolicTensor,
-        });
-        const seen = (joined.predict(tf.tensor4d(images, [3, 28, 28, 1])) as tf.Tensor).arraySync();
-        const want = [0, 1, 2].map((i) => [
-          ...a.values.slice(i * a.units, (i + 1) * a.units),
-          ...b.values.slice(i * b.units, (i + 1) * b.units),
-        ]);
-        expect((seen as number[][]).map((row) => row.length)).toEqual([64, 64, 64]);
-        (seen as number[][]).forEach((row, i) =>
-          row.forEach((x, j) => expect(x).toBeCloseTo(want[i][j], 4)),
-        );
-        checked = true;
-      },
-    });
-    expect(checked).toBe(true);
-    expect(result.test.accuracy).toBeGreaterThan(0);
-  });
+  it(
+    'feeds the combining layer the concatenation of the experts features, ' +
+      "and labels each expert's output units with its own classes",
+    async () => {
+      const options = tinyJob({ mode: 'experts', model: 'cnn' });
+      const images = imagesAt(loadMnist().test, [0, 1, 2]);
+      let checked = false;
+      const result = await runJob(options, {
+        beforeClose: async (transport, combined) => {
+          const [a, b] = await ask(transport, 'features', { kind: 'features', images, count: 3 });
+          const joined = tf.model({
+            inputs: combined.inputs,
+            outputs: combined.getLayer(CONCAT_LAYER).output as tf.SymbolicTensor,
+          });
+          const seen = (
+            joined.predict(tf.tensor4d(images, [3, 28, 28, 1])) as tf.Tensor
+          ).arraySync();
+          const want = [0, 1, 2].map((i) => [
+            ...a.values.slice(i * a.units, (i + 1) * a.units),
+            ...b.values.slice(i * b.units, (i + 1) * b.units),
+          ]);
+          expect((seen as number[][]).map((row) => row.length)).toEqual([64, 64, 64]);
+          (seen as number[][]).forEach((row, i) =>
+            row.forEach((x, j) => expect(x).toBeCloseTo(want[i][j], 4)),
+          );
+          checked = true;
+        },
+      });
+      expect(checked).toBe(true);
+      expect(result.test.accuracy).toBeGreaterThan(0);
+
+      const runDir = path.join(options.logdir, options.run);
+      const digits = (from: number, to: number) =>
+        Array.from({ length: to - from + 1 }, (_, i) => String(from + i));
+      for (const tag of ['activations/classes', 'templates/classes', 'weights/classes/kernel']) {
+        expect(unitLabelsIn(path.join(runDir, 'worker-0'), tag), tag).toEqual(digits(0, 4));
+        expect(unitLabelsIn(path.join(runDir, 'worker-1'), tag), tag).toEqual(digits(5, 9));
+      }
+      expect(unitLabelsIn(path.join(runDir, 'global'), 'templates/combiner')).toEqual(digits(0, 9));
+      expect(unitLabelsIn(path.join(runDir, 'global'), 'activations/combiner')).toEqual(
+        digits(0, 9),
+      );
+    },
+  );
 });
 
 describe('a worker that dies', () => {

@@ -5,6 +5,7 @@
  * and where its time went.
  */
 import { TensorRole } from '../../writer/index.js';
+import { CLASSES } from './dataset.js';
 import { RunLog } from './run-log.js';
 
 /** Seconds one worker spent in one step, split by where they went. */
@@ -19,7 +20,9 @@ export class GlobalLog extends RunLog {
     logDir: string,
     private readonly worldSize: number,
   ) {
-    super(logDir, 'coordinator', { worldSize });
+    // The combined model always predicts every digit, unit i for digit i.
+    const digits = Array.from({ length: CLASSES }, (_, digit) => digit);
+    super(logDir, 'coordinator', { worldSize }, digits);
   }
 
   description(job: object): void {
@@ -49,7 +52,7 @@ export class GlobalLog extends RunLog {
   /** `counts[rank][class]`: examples each worker has trained on so far. */
   classCounts(step: number, counts: number[][]): void {
     this.guard('class counts', () =>
-      this.writer.tensor('data/class_counts', counts.flat(), [counts.length, 10], step, {
+      this.writer.tensor('data/class_counts', counts.flat(), [counts.length, CLASSES], step, {
         role: TensorRole.OTHER,
         worldSize: this.worldSize,
       }),

@@ -63,7 +63,7 @@ export class Replica {
       labels: labelsAt(data.test, config.probes),
     };
     this.log = config.logDir
-      ? new WorkerLog(config.logDir, config.rank, config.worldSize, probes)
+      ? new WorkerLog(config.logDir, config.rank, config.worldSize, probes, config.outputClasses)
       : null;
   }
 

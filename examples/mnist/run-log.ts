@@ -15,11 +15,16 @@ export class RunLog {
   /** Wall-clock milliseconds spent in this log's calls: the cost logging adds to training. */
   loggingMs = 0;
 
-  /** `who` names the process in messages: `worker 1`, `coordinator`. */
+  /**
+   * `who` names the process in messages: `worker 1`, `coordinator`.
+   * `outputClasses` are the digits of the logged model's output units, in
+   * unit order, so that a viewer names an expert's unit 0 by its own class.
+   */
   constructor(
     logDir: string,
     private readonly who: string,
     options: Omit<SummaryWriterOptions, 'onError'>,
+    private readonly outputClasses: readonly number[],
   ) {
     this.writer = new SummaryWriter(logDir, {
       ...options,
@@ -31,6 +36,7 @@ export class RunLog {
   async snapshot(model: tfjs.LayersModel, probes: ProbeBatch, step: number): Promise<void> {
     const started = performance.now();
     const options = {
+      outputLabels: this.outputClasses,
       onError: (error: Error) => this.report('snapshot', error),
       onWarning: (message: string) => this.report(message, new Error(message)),
     };

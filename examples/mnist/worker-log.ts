@@ -13,8 +13,9 @@ export class WorkerLog extends RunLog {
     readonly rank: number,
     worldSize: number,
     private readonly probes: ProbeBatch,
+    outputClasses: readonly number[],
   ) {
-    super(logDir, `worker ${rank}`, { workerRank: rank, worldSize });
+    super(logDir, `worker ${rank}`, { workerRank: rank, worldSize }, outputClasses);
   }
 
   metrics(step: number, loss: number, accuracy: number): void {
