@@ -55,9 +55,19 @@ describe('template maps', () => {
     expect(mapValue(map, 1, 2)).toBe(((2 * 2 + 1) * 4 + 1) * 5 + 2);
   });
 
-  it('draw a flat input of a perfect square size as a square and others as a strip', () => {
+  it('draw a flat input of a perfect square size as a square, others folded near-square', () => {
     expect(templateLayout([10, 784])).toMatchObject({ height: 28, width: 28, channels: 1 });
-    expect(templateLayout([10, 30])).toMatchObject({ height: 1, width: 30 });
+    expect(templateLayout([10, 784]).folded).toBeUndefined();
+    expect(templateLayout([5, 32])).toMatchObject({ height: 4, width: 8, folded: true });
+    expect(templateLayout([10, 30])).toMatchObject({ height: 5, width: 6, folded: true });
+    expect(templateLayout([10, 31])).toMatchObject({ height: 1, width: 31 });
+  });
+
+  it('read input y * width + x of a unit from a folded flat template', () => {
+    const layout = templateLayout([5, 32]);
+    const map = itemMap(iota(160), layout, 3, 0);
+    expect(mapValue(map, 2, 5)).toBe(3 * 32 + 2 * 8 + 5);
+    expect(mapValue(map, 3, 7)).toBe(3 * 32 + 31);
   });
 });
 

@@ -72,6 +72,29 @@ async function loadComparables(run: string, signal: AbortSignal): Promise<Compar
   ];
 }
 
+/** `tag`'s series on every worker; null for a worker that never logged it. */
+export function loadWorkerSeries(
+  workers: readonly string[],
+  tag: string,
+  signal: AbortSignal,
+): Promise<(TensorSeries | null)[]> {
+  return Promise.all(workers.map((run) => api.tensors(run, tag, signal).catch(() => null)));
+}
+
+/** Every worker's tensor at the step it shows for `step`; null where a worker has none. */
+export function tensorsAt(
+  series: readonly (TensorSeries | null)[],
+  step: number | null,
+  signal: AbortSignal,
+): Promise<(LoadedTensor | null)[]> {
+  return Promise.all(
+    series.map((one) => {
+      const at = one ? shownStep(seriesSteps(one), step) : null;
+      return one && at !== null ? tensorAt(one, at, signal) : null;
+    }),
+  );
+}
+
 /**
  * `tag` on every worker at the step each shows for `step`; null for a worker that
  * never logged it.
@@ -82,11 +105,5 @@ export async function loadAcrossWorkers(
   step: number | null,
   signal: AbortSignal,
 ): Promise<(LoadedTensor | null)[]> {
-  return Promise.all(
-    workers.map(async (run) => {
-      const series = await api.tensors(run, tag, signal).catch(() => null);
-      const at = series ? shownStep(seriesSteps(series), step) : null;
-      return series && at !== null ? tensorAt(series, at, signal) : null;
-    }),
-  );
+  return tensorsAt(await loadWorkerSeries(workers, tag, signal), step, signal);
 }

@@ -12,11 +12,30 @@ import type { LoadedTensor } from '../api-types.js';
 import type { ColorScale } from './color-scale.js';
 import { formatFloat32 } from './float-format.js';
 import { gridGeometry, zoomFor, type GridHit } from './map-grid-layout.js';
-import { itemMaps, mapValue, templateLayout, type MapRef } from './tensor-maps.js';
+import { itemMaps, mapValue, templateLayout, type ItemLayout, type MapRef } from './tensor-maps.js';
 import './lb-map-grid.js';
 
 /** CSS pixels across one unit's figure: large enough to read a 28x28 digit template. */
 export const TEMPLATE_SIZE = 120;
+/** Every weight at least this many CSS pixels across, so a long thin template stays readable. */
+const MIN_CELL = 10;
+/** ...unless that would make one figure wider than this. */
+const MAX_FIGURE_WIDTH = 480;
+
+/**
+ * CSS pixels per weight for a figure of `height` x `width` cells: about
+ * TEMPLATE_SIZE across, and no cell smaller than MIN_CELL while the figure
+ * fits MAX_FIGURE_WIDTH.
+ */
+export function templateZoom(height: number, width: number, target = TEMPLATE_SIZE): number {
+  const readable = Math.min(MIN_CELL, Math.floor(MAX_FIGURE_WIDTH / Math.max(1, width)));
+  return Math.max(zoomFor(height, width, target), readable, 1);
+}
+
+/** What unit `unit` is called: `class 5` from the layer's unit labels, else `class 0` by index. */
+export function unitName(noun: string, unit: number, labels: readonly string[]): string {
+  return `${noun} ${labels[unit] || unit}`;
+}
 
 /** The unit and cell under the pointer. */
 interface Hovered {
@@ -69,6 +88,10 @@ export class LbClassTemplates extends LitElement {
   @property({ attribute: false }) scale: ColorScale = { kind: 'diverging', min: 0, max: 0 };
   /** What a unit is called in labels: `class` for an output layer, `unit` for a hidden one. */
   @property() noun = 'class';
+  /** The class each unit stands for (the tag's `unitLabels`); empty: unit i is class i. */
+  @property({ attribute: false }) labels: readonly string[] = [];
+  /** CSS pixels across one figure. */
+  @property({ type: Number }) size = TEMPLATE_SIZE;
   /** The picked unit, outlined. */
   @property({ type: Number }) selected: number | null = null;
 
@@ -86,13 +109,13 @@ export class LbClassTemplates extends LitElement {
       itemMaps(tensor.values, layout, u),
     );
     const grid = gridGeometry(layout.channels, layout.height, layout.width, 1);
-    const zoom = zoomFor(grid.height, grid.width, TEMPLATE_SIZE);
+    const zoom = templateZoom(grid.height, grid.width, this.size);
     return html`<div class="units">${units.map((maps, u) => this.renderUnit(maps, u, zoom))}</div>
-      <div class="readout" data-testid="template-readout">${this.readout(units)}</div>`;
+      <div class="readout" data-testid="template-readout">${this.readout(units, layout)}</div>`;
   }
 
   private renderUnit(maps: MapRef[], unit: number, zoom: number) {
-    const label = `${this.noun} ${unit}`;
+    const label = unitName(this.noun, unit, this.labels);
     return html`<figure class=${this.selected === unit ? 'picked' : ''} data-unit=${unit}>
       <lb-map-grid
         .maps=${maps}
@@ -108,14 +131,18 @@ export class LbClassTemplates extends LitElement {
     </figure>`;
   }
 
-  private readout(units: MapRef[][]) {
+  private readout(units: MapRef[][], layout: ItemLayout) {
     if (!this.hovered) return 'point at a template to read a weight';
     const { unit, hit } = this.hovered;
     const maps = units[unit];
     if (!maps?.[hit.index]) return nothing;
     const value = formatFloat32(mapValue(maps[hit.index], hit.y, hit.x));
     const channel = maps.length > 1 ? `, input channel ${hit.index}` : '';
-    return html`${this.noun} ${unit}${channel}, row ${hit.y}, column ${hit.x}:
+    // A folded vector has no rows of its own: its cells are inputs in order.
+    const cell = layout.folded
+      ? `input ${hit.y * layout.width + hit.x}`
+      : `row ${hit.y}, column ${hit.x}`;
+    return html`${unitName(this.noun, unit, this.labels)}${channel}, ${cell}:
       <b data-value=${value}>${value}</b>`;
   }
 

@@ -50,9 +50,11 @@ export class LbWorkerSwitch extends LitElement {
   /** What the view draws, for the title of a disabled run: `activations`. */
   @property() noun = 'data';
   @property() run = '';
+  /** False where a view shows every worker at once (Workers): only the job picker. */
+  @property({ attribute: false }) pickWorker = true;
 
   override render() {
-    return html`${this.renderJobPicker()}${this.renderWorkers()}`;
+    return html`${this.renderJobPicker()}${this.pickWorker ? this.renderWorkers() : nothing}`;
   }
 
   private renderJobPicker() {

@@ -37,6 +37,11 @@ export interface ItemLayout {
   units: boolean;
   /** Each map contiguous (`[item, channel, h, w]`) rather than interleaved, channels last. */
   channelsFirst: boolean;
+  /**
+   * Set when a flat vector with no layout of its own is folded into rows to be
+   * drawn near-square: cell (y, x) is input `y * width + x`.
+   */
+  folded?: true;
 }
 
 export function mapValue(map: MapRef, y: number, x: number): number {
@@ -79,7 +84,9 @@ export function activationLayout(shape: readonly number[]): ItemLayout {
  * A class template as the tfjs adapter writes it: `[units, c, h, w]` for an
  * image input of c > 1 channels (channels first, one picture per channel),
  * `[units, h, w]` for one channel, `[units, n]` for a flat input, drawn as a
- * square when n is a perfect square (a flattened image) and a strip otherwise.
+ * square when n is a perfect square (a flattened image); any other n (32
+ * features of a dense layer) is folded into its most nearly square rows, so
+ * no template is drawn as a strip one value high unless n is prime.
  */
 export function templateLayout(shape: readonly number[]): ItemLayout {
   const items = shape[0];
@@ -90,9 +97,17 @@ export function templateLayout(shape: readonly number[]): ItemLayout {
   }
   if (shape.length === 3) return { ...flat, height: shape[1], width: shape[2] };
   if (shape.length !== 2) throw new Error(`template shape: got [${shape}], want [units, ...input]`);
-  const side = Math.round(Math.sqrt(shape[1]));
-  const square = side * side === shape[1];
-  return { ...flat, height: square ? side : 1, width: square ? side : shape[1] };
+  const [height, width] = foldedShape(shape[1]);
+  const square = height === width;
+  return { ...flat, height, width, ...(square ? {} : { folded: true as const }) };
+}
+
+/** The most nearly square rows x columns holding exactly n values, rows <= columns. */
+export function foldedShape(n: number): [rows: number, columns: number] {
+  for (let rows = Math.floor(Math.sqrt(n)); rows > 1; rows--) {
+    if (n % rows === 0) return [rows, n / rows];
+  }
+  return [1, n];
 }
 
 /** The map of `channel` for `item` (a probe or a unit) in a tensor of `layout`. */

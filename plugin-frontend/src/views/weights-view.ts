@@ -32,7 +32,7 @@ import {
   type WeightCatalog,
   type WeightFrame,
 } from '../lensboard/weight-data.js';
-import '../lensboard/lb-class-templates.js';
+import { unitName } from '../lensboard/lb-class-templates.js';
 import '../lensboard/lb-color-legend.js';
 import '../lensboard/lb-map-grid.js';
 import '../lensboard/lb-map-inspector.js';
@@ -209,10 +209,13 @@ export class LbWeightsView extends ViewElement {
     // Templates come in model order: the last is the output layer, whose units are classes.
     const last = catalog.templates.length - 1;
     return html`${catalog.templates.map((t, i) => {
-      const noun = i === last ? 'class' : 'unit';
-      const title = i === last ? `Class templates of ${t.layer}` : `Unit templates of ${t.layer}`;
+      const classes = i === last || t.unitLabels.length > 0;
+      const noun = classes ? 'class' : 'unit';
+      const title = `${classes ? 'Class' : 'Unit'} templates of ${t.layer}`;
       const tensor = frame.tensors.get(t.tag);
-      return this.renderPanel(t, tensor, title, what, (loaded) => templatePanel(loaded, noun));
+      return this.renderPanel(t, tensor, title, what, (loaded) =>
+        templatePanel(loaded, noun, t.unitLabels),
+      );
     })}
     ${catalog.kernels.map((k) =>
       this.renderPanel(k, frame.tensors.get(k.tag), `Kernel of ${k.layer}`, what, (tensor) =>
@@ -248,6 +251,7 @@ export class LbWeightsView extends ViewElement {
                 .tensor=${tensor}
                 .scale=${scale}
                 .selected=${detail ? selected : null}
+                .labels=${named.unitLabels}
                 noun=${panel.noun}
                 @lb-unit-pick=${(e: CustomEvent<number>) => pick(e.detail)}
               ></lb-class-templates>`
@@ -311,7 +315,7 @@ function channelsLast(templateShape: readonly number[]): number[] {
 }
 
 /** One figure per unit (`lb-class-templates`); a unit's detail is its input channels enlarged. */
-function templatePanel(tensor: LoadedTensor, noun: string): WeightPanel {
+function templatePanel(tensor: LoadedTensor, noun: string, labels: readonly string[]): WeightPanel {
   const layout = templateLayout(tensor.shape);
   const perUnit = Array.from({ length: layout.items }, (_, u) =>
     itemMaps(tensor.values, layout, u),
@@ -322,7 +326,7 @@ function templatePanel(tensor: LoadedTensor, noun: string): WeightPanel {
     columns: layout.channels > 1 ? layout.channels : undefined,
     units: layout.items,
     unitOf: (tile) => Math.floor(tile / layout.channels),
-    detail: (unit) => ({ maps: perUnit[unit], names, title: `${noun} ${unit}` }),
+    detail: (unit) => ({ maps: perUnit[unit], names, title: unitName(noun, unit, labels) }),
     noun,
   };
 }

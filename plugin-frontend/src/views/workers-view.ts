@@ -1,48 +1,58 @@
 /**
- * `<lb-workers-view>`: how the workers of a distributed job differ, from the
- * job's global run: each layer's divergence of every worker from the average
- * over steps, the classes each worker has seen, per-worker step time split
- * into compute, communication and waiting, and one layer's channel or class
- * template drawn side by side for every worker on one scale.
+ * `<lb-workers-view>`: how the workers of one distributed job differ. The job
+ * is named and picked like in the other lensboard views; from its global run,
+ * each layer's divergence of every worker from the average over steps, the
+ * classes each worker has seen, per-worker step time split into compute,
+ * communication and waiting; from its workers, one layer's channel or class
+ * templates drawn side by side on one scale.
  */
 import { css, html, nothing } from 'lit';
 import { customElement } from 'lit/decorators.js';
 import { Task } from '@lit/task';
-import type { JobInfo, LoadedTensor } from '../api-types.js';
+import type { JobInfo, LoadedTensor, TensorSeries } from '../api-types.js';
 import { emptyMessage, renderTask, statusStyles } from '../components/status.js';
 import { runColors } from '../lib/run-colors.js';
-import { shownStep } from '../lib/steps.js';
-import { mergeRanges, symmetricScale } from '../lensboard/color-scale.js';
+import { mergeSteps, shownStep, valueCounts } from '../lib/steps.js';
+import {
+  EMPTY_RANGE,
+  mergeRanges,
+  symmetricScale,
+  widenRange,
+  type ValueRange,
+} from '../lensboard/color-scale.js';
 import { seriesSteps, tensorAt } from '../lensboard/data.js';
 import {
-  loadAcrossWorkers,
   loadJobCatalog,
+  loadWorkerSeries,
+  tensorsAt,
   type Comparable,
   type JobCatalog,
   type WorkerSeries,
 } from '../lensboard/job-data.js';
-import { chooseRun, runLabel } from '../lensboard/job-runs.js';
+import { chooseRun, runLabel, type RunChoice } from '../lensboard/job-runs.js';
 import { scaleOfMaps } from '../lensboard/layer-scales.js';
 import { STEP_PARTS, type WorkerStepTime } from '../lensboard/lb-step-time-bars.js';
 import { zoomFor } from '../lensboard/map-grid-layout.js';
-import { mapRange } from '../lensboard/paint-map.js';
-import {
-  activationLayout,
-  itemMap,
-  itemMaps,
-  templateLayout,
-  type MapRef,
-} from '../lensboard/tensor-maps.js';
+import { probeName } from '../lensboard/lb-probe-strip.js';
+import { activationLayout, itemMap, itemMaps, type MapRef } from '../lensboard/tensor-maps.js';
 import { entryAt } from './load-series.js';
-import { TEMPLATE_SIZE } from '../lensboard/lb-class-templates.js';
 import '../lensboard/lb-class-counts.js';
+import '../lensboard/lb-class-templates.js';
 import '../lensboard/lb-color-legend.js';
 import '../lensboard/lb-line-chart.js';
 import '../lensboard/lb-map-grid.js';
 import '../lensboard/lb-step-time-bars.js';
+import '../lensboard/lb-worker-switch.js';
 import { ViewElement } from './view-base.js';
 
 const NO_WORKERS: readonly string[] = [];
+const NO_SERIES: readonly (TensorSeries | null)[] = [];
+const NO_LABELS: readonly string[] = [];
+
+/** A dense layer's units are one value each: a cell this many pixels across reads as a bar. */
+const UNIT_SIZE = 16;
+/** Side-by-side figures are smaller than the Weights view's: several workers share a row. */
+const SIDE_TEMPLATE_SIZE = 96;
 
 @customElement('lb-workers-view')
 export class LbWorkersView extends ViewElement {
@@ -51,6 +61,17 @@ export class LbWorkersView extends ViewElement {
     css`
       :host {
         display: block;
+      }
+      .bar {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 12px;
+        align-items: baseline;
+        margin: 8px 0;
+      }
+      h2 {
+        margin: 0;
+        font-size: 15px;
       }
       section {
         margin: 16px 0;
@@ -73,6 +94,8 @@ export class LbWorkersView extends ViewElement {
       figure {
         margin: 0;
         font-size: 12px;
+        max-width: 100%;
+        overflow-x: auto;
       }
     `,
   ];
@@ -91,23 +114,50 @@ export class LbWorkersView extends ViewElement {
     args: () => [this.catalog.value ?? null, this.shownStep] as const,
   });
 
-  private sideBySide = new Task(this, {
-    task: ([workers, tag, step], { signal }) =>
-      tag ? loadAcrossWorkers(workers, tag, step, signal) : Promise.resolve([]),
+  /** The compared tag's series on every worker: its steps are steps this view draws. */
+  private comparedSeries = new Task(this, {
+    task: ([workers, tag], { signal }) =>
+      tag ? loadWorkerSeries(workers, tag, signal) : Promise.resolve(NO_SERIES),
     // A constant empty list: a new array per update would restart the task forever.
     args: () =>
-      [this.job?.workers ?? NO_WORKERS, this.compared?.tag ?? null, this.shownStep] as const,
+      [this.job?.workers ?? NO_WORKERS, this.compared?.tag ?? null, this.refreshToken] as const,
   });
 
-  /** The job of the state's worker when selected, else the newest selected job, else the first. */
-  private get job(): JobInfo | null {
+  private sideBySide = new Task(this, {
+    task: ([series, step], { signal }) => tensorsAt(series, step, signal),
+    args: () => [this.comparedSeries.value ?? NO_SERIES, this.shownStep] as const,
+  });
+
+  /** `steps` and what it was merged from: merging on every render would be wasted work. */
+  private stepsMemo: { from: readonly unknown[]; steps: number[] } = { from: [], steps: [] };
+
+  /** The job picked through the state's worker, else the newest selected job. */
+  private get choice(): RunChoice {
     const selected = this.selectedRuns();
-    const choice = chooseRun(this.state, this.runs, this.jobs, selected, new Set(selected));
-    return choice.job ?? this.jobs[0] ?? null;
+    return chooseRun(this.state, this.runs, this.jobs, selected, new Set(selected));
+  }
+
+  private get job(): JobInfo | null {
+    return this.choice.job ?? this.choice.jobs[0] ?? null;
+  }
+
+  /**
+   * Every step this view draws: the global run's (divergence, timing, class
+   * counts) and the compared tag's on any worker, so the step control always
+   * matches the maps on screen, even for a job without a global run.
+   */
+  private get steps(): number[] {
+    const global = this.catalog.value?.steps ?? [];
+    const series = this.comparedSeries.value ?? NO_SERIES;
+    const memo = this.stepsMemo;
+    if (memo.from[0] === global && memo.from[1] === series) return memo.steps;
+    const compared = series.flatMap((s) => (s ? [seriesSteps(s)] : []));
+    this.stepsMemo = { from: [global, series], steps: mergeSteps([global, ...compared]) };
+    return this.stepsMemo.steps;
   }
 
   private get shownStep(): number | null {
-    return shownStep(this.catalog.value?.steps ?? [], this.step);
+    return shownStep(this.steps, this.step);
   }
 
   /** The layer picked in the state when it can be compared, else the first that can. */
@@ -120,18 +170,70 @@ export class LbWorkersView extends ViewElement {
 
   protected override updated(): void {
     const catalog = this.catalog.value;
-    if (catalog) this.reportSteps({ steps: catalog.steps, total: catalog.total });
+    if (!catalog || this.comparedSeries.value === undefined) return;
+    const series = this.comparedSeries.value.filter((s): s is TensorSeries => s !== null);
+    const { kept, total } = valueCounts(series);
+    const global = catalog.steps.length;
+    this.reportSteps({
+      steps: this.steps,
+      kept: Math.max(kept, global),
+      total: Math.max(total, global),
+    });
   }
 
   override render() {
-    if (!this.job)
-      return emptyMessage('No distributed job here: runs named <job>/worker-<rank> form one.');
-    return renderTask(this.catalog, `the workers of ${this.job.name}`, (catalog) =>
-      catalog ? this.renderJob(catalog) : nothing,
-    );
+    const job = this.job;
+    if (!job) {
+      return emptyMessage(
+        'None of the selected runs belongs to a distributed job. A job is a set of runs ' +
+          'named <job>/worker-<rank>, with the coordinator at <job>/global; this view ' +
+          'compares its workers.',
+      );
+    }
+    return html`${this.renderHeader(job)}
+    ${
+      isDistributed(job)
+        ? renderTask(this.catalog, `the workers of ${job.name}`, (catalog) =>
+            catalog ? this.renderJob(catalog) : nothing,
+          )
+        : emptyMessage(
+            `${job.name} is not a distributed job: it has one worker run and no global run, ` +
+              'so there is nothing to compare across workers. Its activations and weights are ' +
+              'in the Activations and Weights views.',
+          )
+    }`;
+  }
+
+  /** Which job is shown, named, with a picker when the selection holds several. */
+  private renderHeader(job: JobInfo) {
+    const workers = `${job.workers.length} worker${job.workers.length === 1 ? '' : 's'}`;
+    return html`<div class="bar">
+      <h2 data-testid="job-name">Job ${job.name}</h2>
+      <span class="note">${workers}${job.global ? ' and a global run' : ', no global run'}</span>
+      <lb-worker-switch
+        .job=${job}
+        .jobs=${this.choice.jobs}
+        .pickWorker=${false}
+        noun="runs"
+        run=${this.choice.run ?? ''}
+      ></lb-worker-switch>
+    </div>`;
   }
 
   private renderJob(catalog: JobCatalog) {
+    const global = catalog.job.global;
+    return html`${
+        global
+          ? this.renderGlobal(catalog)
+          : html`<p class="note">
+              ${catalog.job.name} has no global run: divergence from the average, class counts and
+              step times are logged by a job's coordinator as ${catalog.job.name}/global.
+            </p>`
+      }
+      <section>${this.renderSideBySide(catalog)}</section>`;
+  }
+
+  private renderGlobal(catalog: JobCatalog) {
     return html`<section>
         <h3>Divergence from the average, per layer</h3>
         ${
@@ -168,8 +270,7 @@ export class LbWorkersView extends ViewElement {
               ></lb-step-time-bars>`
             : emptyMessage('No timing/worker-<rank>/… scalars logged by the global run.')
         }
-      </section>
-      <section>${this.renderSideBySide(catalog)}</section>`;
+      </section>`;
   }
 
   private renderDivergence(catalog: JobCatalog) {
@@ -207,6 +308,8 @@ export class LbWorkersView extends ViewElement {
       const option = catalog.comparables[Number((e.target as HTMLSelectElement).value)];
       this.select({ layer: option.layer, tag: option.tag });
     };
+    const series = this.comparedSeries.value ?? NO_SERIES;
+    const ids = series.find((s) => s?.metadata?.probeIds?.length)?.metadata?.probeIds ?? [];
     return html`<h3>
         Side by side:
         <select data-control="compare" @change=${pick}>
@@ -217,60 +320,98 @@ export class LbWorkersView extends ViewElement {
         </select>
         ${
           compared.kind === 'activation'
-            ? html`channel ${this.state.channel ?? 0}, probe ${this.state.probe ?? 0}`
+            ? html`channel ${this.state.channel ?? 0}, ${probeName(this.state.probe ?? 0, ids)}`
             : nothing
         }
+        <small>at step ${this.shownStep ?? '–'}</small>
       </h3>
-      ${renderTask(this.sideBySide, `${compared.tag} on every worker`, (tensors) =>
-        this.renderWorkerMaps(catalog.job, compared, tensors),
+      ${renderTask(this.comparedSeries, `${compared.tag} on every worker`, (all) =>
+        renderTask(this.sideBySide, `${compared.tag} on every worker`, (tensors) =>
+          this.renderWorkerMaps(catalog, compared, all, tensors),
+        ),
       )}`;
   }
 
-  private renderWorkerMaps(job: JobInfo, compared: Comparable, tensors: (LoadedTensor | null)[]) {
+  private renderWorkerMaps(
+    catalog: JobCatalog,
+    compared: Comparable,
+    series: readonly (TensorSeries | null)[],
+    tensors: (LoadedTensor | null)[],
+  ) {
+    const job = catalog.job;
+    if (compared.kind === 'template') return this.renderWorkerTemplates(catalog, series, tensors);
     const maps = tensors.map((t) =>
-      t ? comparedMaps(compared, t, this.state.channel ?? 0, this.state.probe ?? 0) : [],
+      t ? comparedMaps(t, this.state.channel ?? 0, this.state.probe ?? 0) : [],
     );
-    const all = maps.flat();
-    const scale =
-      compared.kind === 'template'
-        ? symmetricScale(mergeRanges(all.map(mapRange)))
-        : scaleOfMaps(all);
+    const scale = scaleOfMaps(maps.flat());
     return html`<div class="side">
-        ${job.workers.map(
-          (run, i) =>
-            html`<figure data-run=${run}>
-              ${
-                maps[i]?.length
-                  ? html`<lb-map-grid
-                      .maps=${maps[i]}
-                      .scales=${scale}
-                      .zoom=${zoomFor(
-                        maps[i][0].height,
-                        maps[i][0].width,
-                        compared.kind === 'template' ? TEMPLATE_SIZE : 96,
-                      )}
-                    ></lb-map-grid>`
-                  : 'not logged'
-              }
-              <figcaption>${runLabel(run, job)}</figcaption>
-            </figure>`,
-        )}
+        ${job.workers.map((run, i) => {
+          const layout = tensors[i] ? activationLayout(tensors[i].shape) : null;
+          return html`<figure data-run=${run}>
+            ${
+              maps[i]?.length && layout
+                ? html`<lb-map-grid
+                    .maps=${maps[i]}
+                    .scales=${scale}
+                    .gap=${layout.units ? 0 : 1}
+                    .zoom=${layout.units ? UNIT_SIZE : zoomFor(layout.height, layout.width, 96)}
+                  ></lb-map-grid>`
+                : 'not logged'
+            }
+            <figcaption>${runLabel(run, job)}</figcaption>
+          </figure>`;
+        })}
+      </div>
+      <lb-color-legend .scale=${scale} label="one scale for every worker"></lb-color-legend>`;
+  }
+
+  /** Each worker's class templates, labelled with the classes its units stand for. */
+  private renderWorkerTemplates(
+    catalog: JobCatalog,
+    series: readonly (TensorSeries | null)[],
+    tensors: (LoadedTensor | null)[],
+  ) {
+    const job = catalog.job;
+    const ranges = tensors.flatMap((t) => (t ? [valueRange(t.values)] : []));
+    const scale = symmetricScale(mergeRanges(ranges));
+    return html`<div class="side">
+        ${job.workers.map((run, i) => {
+          const tensor = tensors[i];
+          const labels = series[i]?.metadata?.unitLabels ?? NO_LABELS;
+          return html`<figure data-run=${run}>
+            <figcaption>${runLabel(run, job)}</figcaption>
+            ${
+              tensor
+                ? html`<lb-class-templates
+                    .tensor=${tensor}
+                    .scale=${scale}
+                    .labels=${labels}
+                    .size=${SIDE_TEMPLATE_SIZE}
+                    noun=${labels.length || tensor.shape[0] <= 10 ? 'class' : 'unit'}
+                  ></lb-class-templates>`
+                : 'not logged'
+            }
+          </figure>`;
+        })}
       </div>
       <lb-color-legend .scale=${scale} label="one scale for every worker"></lb-color-legend>`;
   }
 }
 
-/** The maps compared for one worker: one channel of one probe, or every class of a template. */
-function comparedMaps(
-  compared: Comparable,
-  tensor: LoadedTensor,
-  channel: number,
-  probe: number,
-): MapRef[] {
-  if (compared.kind === 'template') {
-    const layout = templateLayout(tensor.shape);
-    return Array.from({ length: layout.items }, (_, u) => itemMaps(tensor.values, layout, u)[0]);
-  }
+/** A job with workers to compare: two or more workers, or a coordinator's global run. */
+function isDistributed(job: JobInfo): boolean {
+  return job.workers.length >= 2 || job.global !== null;
+}
+
+/** The finite range of a tensor's values. */
+function valueRange(values: Float32Array): ValueRange {
+  const range = { ...EMPTY_RANGE };
+  for (const value of values) widenRange(range, value);
+  return range;
+}
+
+/** The maps compared for one worker: one channel of one probe, or a dense layer's units. */
+function comparedMaps(tensor: LoadedTensor, channel: number, probe: number): MapRef[] {
   const layout = activationLayout(tensor.shape);
   if (layout.units) return itemMaps(tensor.values, layout, Math.min(probe, layout.items - 1));
   if (channel >= layout.channels || probe >= layout.items) return [];
