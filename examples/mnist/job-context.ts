@@ -24,6 +24,8 @@ export interface Progress {
 
 export interface JobHooks {
   onProgress?: (progress: Progress) => void;
+  /** Told once when a mode enters a phase after its training steps (combining experts). */
+  onPhase?: (description: string) => void;
   /** Awaited after every round of a mode; tests inspect the workers here. */
   afterRound?: (transport: Transport, step: number) => Promise<void>;
   /** Awaited with the combined model before the workers close. */
@@ -113,6 +115,11 @@ export class JobContext {
       loss,
       samplesPerSecond: this.samples / Math.max(seconds, 1e-3),
     });
+  }
+
+  /** Reports that the mode entered a phase after training, described for a person. */
+  phase(description: string): void {
+    this.hooks.onPhase?.(description);
   }
 
   async afterRound(step: number): Promise<void> {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { serve, type Serving } from '../../server/index.js';
 import { runJob, type JobResult } from './coordinator.js';
-import { JobInterrupted } from './job-context.js';
+import { JobInterrupted, type Progress } from './job-context.js';
 import { jobOptions, type JobSettings } from './job-options.js';
 import { MODES, type Mode } from './messages.js';
 import { MODELS, type ModelKind } from './models.js';
@@ -125,7 +125,11 @@ async function trainAll(flags: Flags, signal: AbortSignal): Promise<JobResult[]>
     const options = jobOptions({ ...settings, run: freshRunName(flags.logdir, settings) });
     const bar = new ProgressBar(`${options.model}/${options.mode}`);
     try {
-      results.push(await runJob(options, { onProgress: (p) => bar.update(p), signal }));
+      const hooks = {
+        onProgress: (p: Progress) => bar.update(p),
+        onPhase: (d: string) => bar.phase(d),
+      };
+      results.push(await runJob(options, { ...hooks, signal }));
     } finally {
       bar.stop();
     }
@@ -151,10 +155,18 @@ function onInterrupt(abort: AbortController): Promise<void> {
   });
 }
 
+/** Which tfjs computes; the workers keep tfjs's own advice about it quiet (worker.ts). */
+function backendSummary(): string {
+  return backendModule === '@tensorflow/tfjs-node'
+    ? 'tfjs: native backend (@tensorflow/tfjs-node)'
+    : 'tfjs: pure-JavaScript backend (@tensorflow/tfjs; ' +
+        '@tensorflow/tfjs-node would train faster where it installs)';
+}
+
 async function main(): Promise<void> {
   const flags = parseFlags(process.argv);
   console.log(
-    `tfjs: ${backendModule}; ${flags.workers} workers, logs in ${path.resolve(flags.logdir)}`,
+    `${backendSummary()}; ${flags.workers} workers, logs in ${path.resolve(flags.logdir)}`,
   );
   const viewer = await startViewer(flags);
   const abort = new AbortController();

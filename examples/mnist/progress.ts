@@ -1,7 +1,9 @@
 /**
  * The terminal progress bar of a job: step, loss, samples per second and the
  * time left, drawn by cli-progress. Off a terminal it prints a line every
- * ten seconds instead of redrawing.
+ * ten seconds instead of redrawing. A phase after training (the experts'
+ * combining) ends the bar and is printed once as its own line, so the last
+ * step's line is not repeated while the phase runs.
  */
 import cliProgress from 'cli-progress';
 import type { Progress } from './job-context.js';
@@ -10,16 +12,25 @@ export class ProgressBar {
   private readonly bar: cliProgress.SingleBar;
   private started = false;
 
-  constructor(private readonly label: string) {
+  /** `stream` is where the bar draws; process.stderr unless a test reads it. */
+  constructor(
+    private readonly label: string,
+    private readonly stream: NodeJS.WritableStream = process.stderr,
+  ) {
+    const line =
+      `${label} [{bar}] {value}/{total} steps | loss {loss} | ` + `{speed} samples/s | {left} left`;
     this.bar = new cliProgress.SingleBar({
-      format:
-        `${label} [{bar}] {value}/{total} steps | loss {loss} | ` +
-        `{speed} samples/s | {eta_formatted} left`,
+      format: (options, params, payload) =>
+        cliProgress.Format.Formatter({ ...options, format: line }, params, {
+          ...payload,
+          left: timeLeft(params.eta, options),
+        }),
       barsize: 24,
       etaBuffer: 20,
       noTTYOutput: true,
       notTTYSchedule: 10_000,
       hideCursor: true,
+      stream,
     });
   }
 
@@ -36,7 +47,25 @@ export class ProgressBar {
     }
   }
 
+  /** Ends the bar with its final line, then prints `description` once. */
+  phase(description: string): void {
+    this.stop();
+    this.stream.write(`${this.label}: ${description}\n`);
+  }
+
   stop(): void {
     if (this.started) this.bar.stop();
+    this.started = false;
   }
+}
+
+/**
+ * cli-progress's estimate as text, "--" until it is one: before a second
+ * update it holds a placeholder (the string "0", or NULL and INF), which
+ * the default format would show as "0s" left.
+ */
+function timeLeft(eta: unknown, options: cliProgress.Options): string {
+  return typeof eta === 'number' && Number.isFinite(eta)
+    ? cliProgress.Format.TimeFormat(eta, options, 5)
+    : '--';
 }

@@ -24,6 +24,10 @@ const COMBINER_BATCH = 64;
 
 export async function runExperts(ctx: JobContext): Promise<ModeResult> {
   const weights = await trainExperts(ctx);
+  ctx.phase(
+    `combining ${ctx.transport.size} experts: a layer over their features, ` +
+      `${COMBINER_EPOCHS} epochs on ${ctx.combineSet.count} images none of them saw`,
+  );
   const model = buildCombined(ctx.transport.size, ctx.options.seed);
   weights.forEach((values, rank) => setExpertWeights(model, rank, ctx.weightNames, values));
 
