@@ -6,6 +6,7 @@ import {
   type RunScalars,
 } from '../plugin-frontend/src/lib/scalar-plot.js';
 import type { ScalarPoint } from '../plugin-frontend/src/api-types.js';
+import { axisSize, tickIncrements } from '../plugin-frontend/src/lib/axis.js';
 import { formatTick, formatValue } from '../plugin-frontend/src/lib/format.js';
 
 function points(values: number[], segment = 0, firstStep = 0): ScalarPoint[] {
@@ -99,13 +100,39 @@ describe('number formatting', () => {
     expect(formatTick(-1.959e-4, 2.5)).toBe('0');
     expect(formatTick(2.4997, 2.5)).toBe('2.5');
     expect(formatTick(0.12345, 0.05)).toBe('0.123');
-    expect(formatTick(1e-9, 1e-8)).toBe('1.00e-9');
+    expect(formatTick(1e-9, 1e-8)).toBe('1e-9');
   });
 
   it('prints readout values with five significant digits and names non-finite ones', () => {
     expect(formatValue(0.123456789)).toBe('0.12346');
     expect(formatValue(NaN)).toBe('NaN');
     expect(formatValue(-Infinity)).toBe('-Infinity');
-    expect(formatValue(1234567)).toBe('1.235e+6');
+    expect(formatValue(1234567)).toBe('1.235e6');
+  });
+
+  it('prints huge and tiny ticks as short exponents that stay apart at their spacing', () => {
+    expect(formatTick(1.1e12, 1e11)).toBe('1.1e12');
+    expect(formatTick(2 ** 40, 2e11)).toBe('1.1e12');
+    expect(formatTick(2e11, 2e11)).toBe('2e11');
+    expect(formatTick(2.5e11, 2.5e11)).toBe('2.5e11');
+    expect(formatTick(-3e38, 1e38)).toBe('-3e38');
+    expect(formatTick(3.4e38, 1e37)).toBe('3.4e38');
+    expect(formatTick(2.5e-9, 5e-10)).toBe('2.5e-9');
+  });
+});
+
+describe('numeric axes', () => {
+  it('offers tick increments for any finite range, 1e38 included', () => {
+    const huge = tickIncrements(-3.4e38, 3.4e38);
+    expect(huge.some((increment) => increment >= 1e38 && increment <= 5e38)).toBe(true);
+    expect(tickIncrements(0.958, 0.96).some((i) => i === 5e-4 || i === 1e-3)).toBe(true);
+    expect(tickIncrements(0, 2 ** 40).some((i) => i === 2e11)).toBe(true);
+    expect(tickIncrements(-Infinity, 1)).toEqual([]);
+  });
+
+  it('sizes a y axis to its longest label and an x axis to one line', () => {
+    expect(axisSize([20, 48.4, 30], 'y', 12, 36)).toBe(Math.ceil(48.4 + 19));
+    expect(axisSize([2], 'y', 12, 36)).toBe(36);
+    expect(axisSize([400], 'x', 12, 30)).toBe(31);
   });
 });

@@ -13,6 +13,7 @@ import { followChanges, type LiveStatus } from '../live.js';
 import { changeSteps, noteSteps, type KnownSteps } from '../lib/run-steps.js';
 import { newestStep, selectedRunNames } from '../lib/selection.js';
 import { effectiveStep } from '../lib/steps.js';
+import { naturalRuns } from '../lib/natural-order.js';
 import { MEASURE_STEP_CHANGE, mark, measure, settled } from '../lib/perf.js';
 import { stateFromQuery, stateToQuery } from '../url-state.js';
 import {
@@ -57,7 +58,7 @@ export class LbApp extends LitElement {
 
   /** The run list is refetched on every live change: it carries each run's newest step. */
   private readonly runsTask = new Task(this, {
-    task: (_refresh, { signal }) => api.runs(signal),
+    task: async (_refresh, { signal }) => naturalRuns(await api.runs(signal)),
     args: () => [this.refreshToken] as const,
   });
 

@@ -30,7 +30,6 @@ export class LbHistogramChart extends LitElement {
     }
     canvas {
       width: 100%;
-      height: ${RIDGE_HEIGHT + BARS_HEIGHT + 2 * AXIS_HEIGHT}px;
       display: block;
     }
   `;
@@ -68,16 +67,27 @@ export class LbHistogramChart extends LitElement {
     if (!canvas || !this.data) return;
     const ratio = devicePixelRatio;
     const width = canvas.clientWidth;
-    const height = RIDGE_HEIGHT + BARS_HEIGHT + 2 * AXIS_HEIGHT;
+    const ridges = this.ridgeHeight();
+    const height = ridges + BARS_HEIGHT + 2 * AXIS_HEIGHT;
+    canvas.style.height = `${height}px`;
     canvas.width = width * ratio;
     canvas.height = height * ratio;
     const ctx = canvas.getContext('2d')!;
     ctx.scale(ratio, ratio);
     ctx.font = '11px system-ui, sans-serif';
     const plot = { left: 8, right: width - LABEL_WIDTH };
-    this.paintRidges(ctx, plot);
-    this.paintBars(ctx, plot, RIDGE_HEIGHT + AXIS_HEIGHT);
-    this.paintAxis(ctx, plot, RIDGE_HEIGHT + AXIS_HEIGHT + BARS_HEIGHT);
+    if (ridges > 0) this.paintRidges(ctx, plot);
+    this.paintBars(ctx, plot, ridges + AXIS_HEIGHT);
+    this.paintAxis(ctx, plot, ridges + AXIS_HEIGHT + BARS_HEIGHT);
+  }
+
+  /**
+   * The ridges show change over steps: with one step there is none, and the
+   * bars below already draw it, so no ridge area is left blank.
+   */
+  private ridgeHeight(): number {
+    const { frames, bad } = this.data!;
+    return frames.length + bad.length > 1 ? RIDGE_HEIGHT : 0;
   }
 
   private xOf(plot: { left: number; right: number }, value: number): number {

@@ -63,6 +63,25 @@ export class LbRunSidebar extends LitElement {
     }
     .warn {
       color: #8a5300;
+      font-size: 11px;
+      margin: 0 0 4px 22px;
+    }
+    .warn summary {
+      cursor: pointer;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+    .warn[open] summary .newest {
+      display: none;
+    }
+    .warn ul {
+      padding: 2px 0 0 12px;
+      list-style: disc;
+    }
+    .warn li {
+      overflow-wrap: anywhere;
+      margin-bottom: 2px;
     }
     .job > label {
       font-weight: 600;
@@ -147,15 +166,19 @@ export class LbRunSidebar extends LitElement {
         <span class="name">${breakablePath(label)}</span>
         <span class="badge">${this.statusText(run)}</span>
       </label>
-      ${
-        run.warnings.length
-          ? html`<div class="badge warn" title=${run.warnings.join('\n')}>
-              ⚠ ${run.warnings.length} warning${run.warnings.length === 1 ? '' : 's'}:
-              ${run.warnings[run.warnings.length - 1]}
-            </div>`
-          : nothing
-      }
+      ${run.warnings.length ? this.renderWarnings(run.warnings) : nothing}
     </li>`;
+  }
+
+  /** A run's warnings, folded to a count and the newest; opened, every one in full. */
+  private renderWarnings(warnings: readonly string[]) {
+    const count = `${warnings.length} warning${warnings.length === 1 ? '' : 's'}`;
+    return html`<details class="warn" data-testid="run-warnings">
+      <summary>⚠ ${count}: <span class="newest">${warnings[warnings.length - 1]}</span></summary>
+      <ul>
+        ${warnings.map((warning) => html`<li>${warning}</li>`)}
+      </ul>
+    </details>`;
   }
 
   private statusText(run: RunInfo): string {

@@ -17,7 +17,8 @@ import {
   type ScalarPlot,
 } from '../lib/scalar-plot.js';
 import { MARK_CHART_DRAWN, mark } from '../lib/perf.js';
-import { formatValue, tickLabels } from '../lib/format.js';
+import { fittedAxis, numericAxis } from '../lib/axis.js';
+import { formatValue } from '../lib/format.js';
 
 interface ReadoutRow {
   run: string;
@@ -200,11 +201,9 @@ export class LbScalarChart extends LitElement {
         y: this.options.logY ? { distr: 3 } : { auto: true },
       },
       axes: [
-        {
-          label: { step: 'step', relative: 'seconds since start', wall: '' }[this.options.xAxis],
-          size: 36,
-        },
-        this.options.logY ? { size: 56 } : { size: 56, values: tickLabels },
+        this.xAxis(),
+        // uPlot labels a log axis itself; a linear one gets compact labels for any magnitude.
+        this.options.logY ? fittedAxis('y') : numericAxis('y'),
       ],
       series: [
         {},
@@ -230,6 +229,12 @@ export class LbScalarChart extends LitElement {
         setScale: [(chart, key) => key === 'x' && this.noteZoom(chart)],
       },
     };
+  }
+
+  /** Steps and seconds as compact numbers; the clock in uPlot's own date labels. */
+  private xAxis(): uPlot.Axis {
+    const label = { step: 'step', relative: 'seconds since start', wall: '' }[this.options.xAxis];
+    return this.options.xAxis === 'wall' ? fittedAxis('x', { label }) : numericAxis('x', { label });
   }
 
   /** Columns of uPlot series `index` to draw as markers: its isolated points, or none. */

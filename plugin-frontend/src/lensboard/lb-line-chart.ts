@@ -9,7 +9,7 @@ import { LitElement, css, html, unsafeCSS, type PropertyValues } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
 import uPlot from 'uplot';
 import uPlotCss from 'uplot/dist/uPlot.min.css?inline';
-import { tickLabels } from '../lib/format.js';
+import { numericAxis } from '../lib/axis.js';
 import { buildScalarPlot, type RunScalars, type ScalarPlot } from '../lib/scalar-plot.js';
 
 @customElement('lb-line-chart')
@@ -67,7 +67,7 @@ export class LbLineChart extends LitElement {
       width: this.width,
       height: this.height,
       scales: { x: { time: false } },
-      axes: [{}, { values: tickLabels }],
+      axes: [numericAxis('x'), numericAxis('y')],
       // A legend of names only: live values read "--" until the pointer is over the chart.
       legend: { live: false },
       series: [

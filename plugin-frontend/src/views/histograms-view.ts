@@ -10,6 +10,7 @@ import { api } from '../api.js';
 import type { HistogramEntry, Series } from '../api-types.js';
 import { binHistograms, type BinnedHistograms } from '../lib/histogram-bins.js';
 import { runColors } from '../lib/run-colors.js';
+import { loadedLabel } from '../lib/steps.js';
 import { emptyMessage, renderTask, statusStyles } from '../components/status.js';
 import { entryAt, loadTagPanels, type TagPanel } from './load-series.js';
 import { ViewElement } from './view-base.js';
@@ -87,7 +88,12 @@ export class LbHistogramsView extends ViewElement {
     return html`<section data-tag=${series.tag} data-run=${series.run}>
       <h3>${series.tag}</h3>
       <div class="caption">
-        ${series.run} · ${series.entries.length} of ${series.total} steps kept
+        ${series.run} ·
+        ${loadedLabel(
+          new Set(series.entries.map((entry) => entry.step)).size,
+          series.entries.length,
+          series.total,
+        )}
       </div>
       ${
         data.bad.length
