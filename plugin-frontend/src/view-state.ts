@@ -89,9 +89,22 @@ export function stepsEvent(report: StepsReport): StepsEvent {
   return new CustomEvent('lb-steps', { detail: report, bubbles: true, composed: true });
 }
 
+/**
+ * The event a view dispatches (bubbling, composed) with the linked values of
+ * the state it cannot show (an unknown layer, a probe past the batch), as
+ * sentences like `unknown layer: "x" (want one of conv1, dense)`; an empty
+ * list withdraws them. The shell shows them beside malformed link parameters.
+ */
+export type LinkProblemsEvent = CustomEvent<string[]>;
+
+export function linkProblemsEvent(problems: string[]): LinkProblemsEvent {
+  return new CustomEvent('lb-link-problems', { detail: problems, bubbles: true, composed: true });
+}
+
 declare global {
   interface HTMLElementEventMap {
     'lb-select': SelectEvent;
     'lb-steps': StepsEvent;
+    'lb-link-problems': LinkProblemsEvent;
   }
 }

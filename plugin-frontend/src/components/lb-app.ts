@@ -48,6 +48,14 @@ const VIEW_LABELS: Record<ViewName, string> = {
 export class LbApp extends LitElement {
   @state() private viewState: ViewState = stateFromQuery(location.search).state;
   @state() private urlProblems: string[] = stateFromQuery(location.search).problems;
+  /** Linked values the current view reported it cannot show (unknown layer, probe…). */
+  @state() private viewProblems: string[] = [];
+  /**
+   * True while the state is the one a link or history entry gave: only then
+   * are a view's problems about the link. Values the user picked in another
+   * view (a layer with no weights) are not a broken link.
+   */
+  private fromLink = true;
   @state() private refreshToken = 0;
   @state() private steps: StepsReport = { steps: [], total: 0 };
   @state() private live: { status: LiveStatus; detail?: string } = { status: 'connecting' };
@@ -135,6 +143,9 @@ export class LbApp extends LitElement {
     super.connectedCallback();
     window.addEventListener('popstate', this.onPopState);
     this.addEventListener('lb-select', (event) => this.apply(event.detail));
+    this.addEventListener('lb-link-problems', (event) => {
+      if (this.fromLink) this.viewProblems = event.detail;
+    });
     this.addEventListener('lb-steps', (event) => {
       this.steps = event.detail;
       this.knownSteps = noteSteps(this.knownSteps, event.detail.runSteps ?? []);
@@ -220,7 +231,10 @@ export class LbApp extends LitElement {
         .pinned=${this.viewState.step}
         .step=${step}
       ></lb-step-control>
-      ${this.urlProblems.map((problem) => html`<p class="warning">Link ignored ${problem}</p>`)}
+      ${[...this.urlProblems, ...this.viewProblems].map(
+        (problem) =>
+          html`<p class="warning" data-testid="link-problem">Link ignored ${problem}</p>`,
+      )}
       ${[...answer.warnings].map((warning) => html`<p class="warning">${warning}</p>`)}
       ${
         missing.length
@@ -275,9 +289,12 @@ export class LbApp extends LitElement {
     if (next.view !== this.viewState.view || next.tag !== this.viewState.tag) {
       this.steps = { steps: [], total: 0 };
     }
+
     if (next.step !== this.viewState.step) this.timeStepChange();
     this.viewState = next;
     this.urlProblems = [];
+    this.viewProblems = [];
+    this.fromLink = false;
     const query = stateToQuery(next);
     history.replaceState(null, '', query || location.pathname);
   }
@@ -291,6 +308,8 @@ export class LbApp extends LitElement {
     const parsed = stateFromQuery(location.search);
     this.viewState = parsed.state;
     this.urlProblems = parsed.problems;
+    this.viewProblems = [];
+    this.fromLink = true;
   };
 }
 

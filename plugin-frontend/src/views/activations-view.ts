@@ -19,6 +19,7 @@ import {
 } from '../lensboard/activation-data.js';
 import { deadChannels, rectifies } from '../lensboard/channel-stats.js';
 import { jobOf } from '../lensboard/job-runs.js';
+import { linkProblems } from '../lensboard/link-check.js';
 import { hasActivations } from '../lensboard/run-data.js';
 import { RunChoiceController, lackingNote } from '../lensboard/run-choice.js';
 import {
@@ -142,6 +143,22 @@ export class LbActivationsView extends ViewElement {
       ? [[catalog.run, catalog.steps[catalog.steps.length - 1]]]
       : [];
     this.reportSteps({ steps: catalog.steps, kept: catalog.kept, total: catalog.total, runSteps });
+    const frame = this.frame.value;
+    if (catalog.run === this.run && frame)
+      this.reportLinkProblems(this.linkProblems(catalog, frame));
+  }
+
+  /** The linked worker, layer, probe and channel this run's data cannot show. */
+  private linkProblems(catalog: ActivationCatalog, frame: ActivationFrame): string[] {
+    const hasData = this.chooser.hasData ?? new Set<string>();
+    const layer = catalog.layers.find((l) => l.layer === this.state.layer);
+    const tensor = layer && frame.tensors.get(layer.layer);
+    return linkProblems(this.state, {
+      workers: this.selectedRuns().filter((run) => hasData.has(run)),
+      layers: catalog.layers.map((l) => l.layer),
+      probes: [...frame.tensors.values()][0]?.shape[0],
+      channels: tensor ? activationLayout(tensor.shape).channels : undefined,
+    });
   }
 
   override render() {

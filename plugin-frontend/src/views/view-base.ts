@@ -11,6 +11,7 @@ import { mergeSteps } from '../lib/steps.js';
 import { stepsOf, type TagPanel } from './load-series.js';
 import {
   DEFAULT_VIEW_STATE,
+  linkProblemsEvent,
   selectEvent,
   stepsEvent,
   type StepsReport,
@@ -30,6 +31,7 @@ export class ViewElement extends LitElement {
   @property({ attribute: false }) refreshToken = 0;
 
   private lastReport = '';
+  private lastProblems = '';
   /** What the last panel report was computed from: merging steps is too slow for every update. */
   private reportedFrom: { panels: unknown; tag: string | null } | null = null;
 
@@ -55,6 +57,14 @@ export class ViewElement extends LitElement {
     );
     const runSteps = largestPerRun(panels.flatMap((panel) => panel.series));
     this.reportSteps({ steps: mergeSteps(lists), kept, total, runSteps });
+  }
+
+  /** Tells the shell which linked values this view cannot show; repeats are dropped. */
+  protected reportLinkProblems(problems: string[]): void {
+    const key = problems.join('\n');
+    if (key === this.lastProblems) return;
+    this.lastProblems = key;
+    this.dispatchEvent(linkProblemsEvent(problems));
   }
 
   /** Tells the step control what this view can show; repeated identical reports are dropped. */

@@ -13,6 +13,7 @@ import { emptyMessage, renderTask, statusStyles } from '../components/status.js'
 import { shownStep } from '../lib/steps.js';
 import { symmetricScale, type ColorScale } from '../lensboard/color-scale.js';
 import { jobOf, runLabel } from '../lensboard/job-runs.js';
+import { linkProblems } from '../lensboard/link-check.js';
 import { hasWeights } from '../lensboard/run-data.js';
 import { RunChoiceController, lackingNote } from '../lensboard/run-choice.js';
 import type { NamedTensorTag } from '../lensboard/logged-tags.js';
@@ -145,6 +146,17 @@ export class LbWeightsView extends ViewElement {
       ? [[catalog.run, catalog.steps[catalog.steps.length - 1]]]
       : [];
     this.reportSteps({ steps: catalog.steps, kept: catalog.kept, total: catalog.total, runSteps });
+    if (catalog.run === this.run) this.reportLinkProblems(this.linkProblems(catalog));
+  }
+
+  /** The linked worker and layer this run's weights cannot show. */
+  private linkProblems(catalog: WeightCatalog): string[] {
+    const hasData = this.chooser.hasData ?? new Set<string>();
+    const layers = [...new Set([...catalog.templates, ...catalog.kernels].map((t) => t.layer))];
+    return linkProblems(
+      { ...this.state, probe: null, channel: null },
+      { workers: this.selectedRuns().filter((run) => hasData.has(run)), layers },
+    );
   }
 
   override render() {

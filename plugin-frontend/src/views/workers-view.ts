@@ -30,6 +30,7 @@ import {
   type WorkerSeries,
 } from '../lensboard/job-data.js';
 import { chooseRun, runLabel, type RunChoice } from '../lensboard/job-runs.js';
+import { linkProblems } from '../lensboard/link-check.js';
 import { scaleOfMaps } from '../lensboard/layer-scales.js';
 import { STEP_PARTS, type WorkerStepTime } from '../lensboard/lb-step-time-bars.js';
 import { zoomFor } from '../lensboard/map-grid-layout.js';
@@ -179,6 +180,16 @@ export class LbWorkersView extends ViewElement {
       kept: Math.max(kept, global),
       total: Math.max(total, global),
     });
+    if (catalog.job === this.job) this.reportLinkProblems(this.linkProblems(catalog));
+  }
+
+  /** The linked worker and layer this job cannot show (probe and channel clamp to its maps). */
+  private linkProblems(catalog: JobCatalog): string[] {
+    const layers = [...new Set(catalog.comparables.map((c) => c.layer))];
+    return linkProblems(
+      { ...this.state, probe: null, channel: null },
+      { workers: this.selectedRuns(), layers },
+    );
   }
 
   override render() {
