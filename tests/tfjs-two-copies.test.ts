@@ -65,19 +65,28 @@ function loadSecondTfjs(): typeof tf {
   }
 }
 
+/** A softmax classifier over 2x2 images, built, compiled and fed by `other`, and its data. */
+function otherModel(other: typeof tf) {
+  const model = other.sequential();
+  model.add(other.layers.flatten({ inputShape: [2, 2, 1], name: 'flat' }));
+  model.add(other.layers.dense({ units: 2, activation: 'softmax', name: 'out' }));
+  model.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
+  const x = other.randomUniform([4, 2, 2, 1]);
+  const y = other.oneHot(other.tensor1d([0, 1, 0, 1], 'int32'), 2);
+  const probes = { x: x.slice(0, 2), ids: [3, 4], labels: [7, 9] };
+  return { model, x, y, probes, dispose: () => other.dispose([x, y, probes.x]) };
+}
+
 describe('LensboardCallback under another tfjs copy', () => {
-  it('logs metrics, activations and weights of a model the other copy fits', async () => {
-    const other = loadSecondTfjs();
+  const other = loadSecondTfjs();
+
+  it("is a second copy: its callback and model classes are not lensboard's", () => {
     expect(other.Callback).not.toBe(tf.Callback);
     expect(other.LayersModel).not.toBe(tf.LayersModel);
+  });
 
-    const model = other.sequential();
-    model.add(other.layers.flatten({ inputShape: [2, 2, 1], name: 'flat' }));
-    model.add(other.layers.dense({ units: 2, activation: 'softmax', name: 'out' }));
-    model.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
-    const x = other.randomUniform([4, 2, 2, 1]);
-    const y = other.oneHot(other.tensor1d([0, 1, 0, 1], 'int32'), 2);
-    const probes = { x: x.slice(0, 2), ids: [3, 4], labels: [7, 9] };
+  it('logs metrics, activations and weights of a model the other copy fits', async () => {
+    const { model, x, y, probes, dispose } = otherModel(other);
     const runDir = mkdtempSync(join(tmpdir(), 'lensboard-two-tfjs-run-'));
     const writer = new SummaryWriter(runDir);
     const errors: Error[] = [];
@@ -99,7 +108,27 @@ describe('LensboardCallback under another tfjs copy', () => {
     expect(probabilities[0] + probabilities[1]).toBeCloseTo(1, 5);
     expect(metadataOf(values, 'activations/out').unitLabels).toEqual(['7', '9']);
     expect(shapeOf(only(values, 'templates/out', 1))).toEqual([2, 2, 2]);
-    other.dispose([x, y, probes.x]);
+    dispose();
+    model.dispose();
+  });
+
+  it('takes the model from setModel when listed after a callback of the other copy', async () => {
+    const { model, x, y, probes, dispose } = otherModel(other);
+    const runDir = mkdtempSync(join(tmpdir(), 'lensboard-two-tfjs-setmodel-'));
+    const writer = new SummaryWriter(runDir);
+    const errors: Error[] = [];
+    const callback = new LensboardCallback(writer, {
+      probes,
+      snapshotEvery: 1,
+      onError: (error) => errors.push(error),
+    });
+    const stopping = other.callbacks.earlyStopping({ monitor: 'loss', patience: 5 });
+    await model.fit(x, y, { epochs: 1, batchSize: 2, callbacks: [stopping, callback] });
+    await writer.close();
+
+    expect(errors).toEqual([]);
+    expect(valuesOf(readRun(runDir), 'weights/out/kernel').map((v) => v.step)).toEqual([0, 1]);
+    dispose();
     model.dispose();
   });
 });

@@ -10,7 +10,9 @@
  * this class as a callback: it wraps it as a `CustomCallback`, calls the hooks
  * as plain functions and never calls `setModel`. So the hooks are bound to the
  * instance, and the model comes from `setModel` when fit calls it, else from
- * the `model` option.
+ * the `model` option. Such a fit wraps every callback of the list when the
+ * first is not its own class, its own `tf.callbacks` too, which then fail:
+ * list lensboard's callback after them.
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { logActivations, type ActivationOptions } from './activations.js';
