@@ -51,6 +51,8 @@ export function unitLabelsByLayer(
 ): Map<Layer, string[]> {
   const labelled = new Map<Layer, string[]>();
   if (options.outputLabels === undefined) return labelled;
+  // TODO(per-output labels): a model whose outputs stand for different class
+  // sets gets one list for all; outputs it does not fit are reported unlabelled.
   for (const output of model.outputs ?? []) {
     try {
       const labels = checkedLabels(options.outputLabels, output);
