@@ -202,7 +202,7 @@ describe('lensboard views in the browser', () => {
     const detail = page.locator('lb-channel-detail');
     await expect
       .poll(() => detail.locator('h4').first().textContent())
-      .toBe('conv1, channel 3, probe 1');
+      .toBe('conv1, channel 3, probe 101');
 
     const logged = await loggedTensor(WORKER_0, 'activations/conv1', 10);
     await pointAt(detail.locator('lb-map-inspector lb-map-grid canvas'), 6, 6, 2, 2);

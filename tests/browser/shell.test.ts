@@ -157,7 +157,7 @@ describe('viewer shell', () => {
   it('shows the image of the pinned step and moves one loaded sample per arrow key', async () => {
     await page.goto(`${server.url}/?view=images&run=alpha`);
     const image = page.locator('lb-images-view img');
-    await expect.poll(() => image.getAttribute('src')).toContain('step=40');
+    await expect.poll(() => image.getAttribute('alt')).toContain('step 40');
     await expect
       .poll(() => page.locator('lb-step-control .muted').textContent())
       .toContain('all 5 steps loaded');
@@ -165,16 +165,16 @@ describe('viewer shell', () => {
     const typed = page.locator('lb-step-control input[type="text"]');
     await typed.fill('25');
     await typed.press('Enter');
-    await expect.poll(() => image.getAttribute('src')).toContain('step=20');
+    await expect.poll(() => image.getAttribute('alt')).toContain('step 20');
     await expect.poll(() => stepShown(page).textContent()).toContain('showing step 20');
     expect(page.url()).toContain('step=25');
 
     await page.locator('lb-step-control input[type="range"]').press('ArrowRight');
-    await expect.poll(() => image.getAttribute('src')).toContain('step=30');
+    await expect.poll(() => image.getAttribute('alt')).toContain('step 30');
     await screenshot(page, 'shell-images-step');
 
     await page.locator('lb-step-control button').click();
-    await expect.poll(() => image.getAttribute('src')).toContain('step=40');
+    await expect.poll(() => image.getAttribute('alt')).toContain('step 40');
     expect(page.url()).not.toContain('step=');
   });
 

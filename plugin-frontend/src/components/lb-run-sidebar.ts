@@ -138,7 +138,9 @@ export class LbRunSidebar extends LitElement {
           @change=${(event: Event) => this.toggle(members, event)}
         />
         ${job.name}
-        <span class="badge">${job.workers.length} workers</span>
+        <span class="badge"
+          >${job.workers.length} worker${job.workers.length === 1 ? '' : 's'}</span
+        >
       </label>
       <ul>
         ${members.map((name) => {
