@@ -201,7 +201,7 @@ describe('lensboard views in the browser', () => {
     });
     const detail = page.locator('lb-channel-detail');
     await expect
-      .poll(() => detail.locator('h4').first().textContent())
+      .poll(() => detail.locator('h4').first().innerText())
       .toBe('conv1, channel 3, probe 101');
 
     const logged = await loggedTensor(WORKER_0, 'activations/conv1', 10);
