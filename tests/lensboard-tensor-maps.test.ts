@@ -114,8 +114,15 @@ describe('grid geometry', () => {
   });
 
   it('wraps a strip of units after 32 and enlarges small maps more', () => {
-    expect(gridGeometry(100, 1, 1, 0).columns).toBe(32);
+    expect(gridGeometry(120, 1, 1, 0).columns).toBe(32);
+    expect(gridGeometry(10, 1, 1, 0).columns).toBe(10);
     expect(zoomFor(6, 6, 48)).toBe(8);
     expect(zoomFor(100, 100, 48)).toBe(1);
+  });
+
+  it('wraps a square count of units at its side, so a flattened image keeps its rows', () => {
+    expect(gridGeometry(784, 1, 1, 0)).toMatchObject({ columns: 28, rows: 28 });
+    expect(gridGeometry(100, 1, 1, 0).columns).toBe(10);
+    expect(gridGeometry(128 * 128, 1, 1, 0).columns).toBe(32);
   });
 });

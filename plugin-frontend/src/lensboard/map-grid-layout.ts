@@ -25,10 +25,14 @@ export interface GridHit {
 
 /** Units of a dense layer wrap after this many, so a 512-unit strip stays on screen. */
 const UNITS_PER_ROW = 32;
+/** The widest row a square count of units may wrap at to keep its picture. */
+const SQUARE_UNITS_MAX_ROW = 64;
 
 /**
  * Lays out `count` tiles of tileHeight x tileWidth. Without `columns`, maps are
- * arranged in a near-square block and single-value tiles (units) in rows of 32.
+ * arranged in a near-square block and single-value tiles (units) in rows of 32,
+ * except a square count of units (a flattened 28 x 28 image), which wraps at its
+ * side so that the picture it came from reads as that picture.
  */
 export function gridGeometry(
   count: number,
@@ -55,7 +59,11 @@ export function gridGeometry(
 }
 
 function defaultColumns(count: number, tileHeight: number, tileWidth: number, gap: number): number {
-  if (tileHeight === 1 && tileWidth === 1) return UNITS_PER_ROW;
+  if (tileHeight === 1 && tileWidth === 1) {
+    const side = Math.round(Math.sqrt(count));
+    const square = side * side === count && side > 1 && side <= SQUARE_UNITS_MAX_ROW;
+    return square ? side : UNITS_PER_ROW;
+  }
   return Math.ceil(Math.sqrt((count * (tileHeight + gap)) / (tileWidth + gap)));
 }
 
