@@ -2,7 +2,14 @@
  * The event-file layer: file naming and creation, the queue and its bound,
  * flush and close, and what happens to I/O errors.
  */
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -74,6 +81,53 @@ describe('event file creation', () => {
     const blocker = join(tempDir(), 'a-file');
     writeFileSync(blocker, '');
     expect(() => new EventFileWriter(join(blocker, 'run'))).toThrow(/a-file/);
+  });
+
+  it('says which component is a file when the run directory runs through one', () => {
+    const blocker = join(tempDir(), 'a-file');
+    writeFileSync(blocker, '');
+    for (const runDir of [join(blocker, 'run'), join(blocker, 'job', 'worker-0'), blocker]) {
+      expect(() => new EventFileWriter(runDir)).toThrow(
+        `cannot create run directory ${runDir}: ${blocker} is a file, not a directory`,
+      );
+    }
+  });
+});
+
+describe('options', () => {
+  const cases: [string, unknown, string][] = [
+    // Node runs a timer above 2^31 - 1 ms after 1 ms: a flush a millisecond.
+    ['flushIntervalMs', 3e9, 'invalid flushIntervalMs: 3000000000 (want milliseconds above 0'],
+    ['flushIntervalMs', 0, 'invalid flushIntervalMs: 0 ('],
+    ['flushIntervalMs', Infinity, 'invalid flushIntervalMs: Infinity ('],
+    ['flushIntervalMs', NaN, 'invalid flushIntervalMs: NaN ('],
+    ['flushIntervalMs', '1000', 'invalid flushIntervalMs: "1000" ('],
+    ['maxQueuedBytes', -1, 'invalid maxQueuedBytes: -1 (want an integer >= 1)'],
+    ['maxQueuedBytes', 0.5, 'invalid maxQueuedBytes: 0.5 ('],
+    ['maxQueuedBytes', null, 'invalid maxQueuedBytes: null ('],
+    ['onError', 'log', 'invalid onError: "log" (want a function)'],
+    ['onError', null, 'invalid onError: null (want a function)'],
+    ['workerRank', -1, 'invalid workerRank: -1 (want an integer from 0 to 2147483647)'],
+    ['worldSize', '4', 'invalid worldSize: "4" ('],
+  ];
+
+  it.each(cases)(
+    'refuses %s: %s at construction, naming the option and its value, before any file',
+    (name, value, message) => {
+      const runDir = join(tempDir(), 'run');
+      expect(() => new SummaryWriter(runDir, { [name]: value })).toThrow(message);
+      expect(existsSync(runDir)).toBe(false);
+    },
+  );
+
+  it('accepts the largest timer Node keeps, 2^31 - 1 ms', () => {
+    expect(() => newWriter(tempDir(), { flushIntervalMs: 2 ** 31 - 1 })).not.toThrow();
+  });
+
+  it('refuses options that are not an object', () => {
+    const runDir = join(tempDir(), 'run');
+    expect(() => new SummaryWriter(runDir, null as never)).toThrow('invalid options: null');
+    expect(() => new EventFileWriter(runDir, 1000 as never)).toThrow('invalid options: 1000');
   });
 });
 

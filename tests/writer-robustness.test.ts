@@ -14,6 +14,7 @@ import {
   MAX_TENSOR_BYTES,
   pixelsToUint8,
   SummaryWriter,
+  TensorRole,
   type ImageInput,
 } from '../writer/index.js';
 import {
@@ -311,6 +312,17 @@ describe('B24: activation maps and alpha', () => {
   });
 });
 
+describe('channel counts', () => {
+  it('writes grey+alpha (2 channels), the count its error message lists beside 1, 3 and 4', async () => {
+    const writer = newWriter();
+    const data = new Uint8Array([10, 255, 20, 0]);
+    writer.image('grey_alpha', { data, width: 2, height: 1, channels: 2 }, 0);
+    const [value] = await summaryValues(writer);
+    // pngjs reads every PNG back as RGBA: grey in R, G and B, alpha kept.
+    expect(Array.from(pixelsOf(value))).toEqual([10, 10, 10, 255, 20, 20, 20, 0]);
+  });
+});
+
 describe('B30a: the raw tensor cap', () => {
   it('refuses a tensor above 256 MiB with its tag, shape and the cap, before copying it', () => {
     const writer = newWriter();
@@ -376,6 +388,46 @@ describe('bad arguments', () => {
       /invalid text\[0\]: 1/,
     ],
     ['a bucket count of 0', (w) => w.histogram('h', [1], 0, { buckets: 0 }), /invalid buckets: 0/],
+    [
+      'a bucket count given as a string',
+      (w) => w.histogram('h', [1], 0, { buckets: '5' as unknown as number }),
+      /invalid buckets: "5" \(want an integer from 1 to 1048576\)/,
+    ],
+    [
+      'a shape of strings',
+      (w) => w.tensor('t', [1, 2, 3, 4], ['4'] as unknown as number[], 0),
+      /invalid shape: \["4"\] \(sizes must be integers >= 0\)/,
+    ],
+    [
+      'null histogram values',
+      (w) => w.histogram('h', null as unknown as number[], 0),
+      /invalid histogram values of "h": null \(want an array/,
+    ],
+    [
+      'an unknown image scaling',
+      (w) => w.image('i', grey(new Float32Array(4)), 0, { scaling: 'minmx' as 'minmax' }),
+      /invalid scaling: "minmx" \(want "auto", "unit", "symmetric" or "minmax"\)/,
+    ],
+    [
+      'an unknown image scaling on uint8 pixels, which are never scaled',
+      (w) => w.image('i', grey(new Uint8Array(4)), 0, { scaling: 'none' as 'unit' }),
+      /invalid scaling: "none"/,
+    ],
+    [
+      'a channel count outside 1 to 4',
+      (w) => w.image('i', { data: new Uint8Array(10), width: 2, height: 1, channels: 5 as 4 }, 0),
+      /invalid images\[0\].channels: 5 \(want 1, 2, 3 or 4: grey, grey\+alpha, RGB or RGBA\)/,
+    ],
+    [
+      'an unknown tensor role',
+      (w) => w.tensor('t', [1], [1], 0, { role: 42 }),
+      /invalid metadata.role: 42 \(want a TensorRole: an integer from 0 to 8/,
+    ],
+    [
+      'a tensor role given by its name',
+      (w) => w.tensor('t', [1], [1], 0, { role: 'ACTIVATION' as unknown as TensorRole }),
+      /invalid metadata.role: "ACTIVATION"/,
+    ],
   ];
 
   it.each(cases)(
@@ -395,6 +447,10 @@ describe('bad arguments', () => {
     expect(() => writer.scalar('loss', 1, -3)).toThrow(RangeError);
   });
 });
+
+function grey(data: Uint8Array | Float32Array): ImageInput {
+  return { data, width: 2, height: 2, channels: 1 };
+}
 
 function everyNth(bytes: Uint8Array, n: number): number[] {
   return Array.from(bytes).filter((_, i) => i % n === 0);

@@ -40,25 +40,78 @@ export function checkShape(shape: unknown, name = 'shape'): number {
   let count = 1;
   for (const size of shape) {
     if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
-      throw new RangeError(`invalid ${name}: [${shape.join(', ')}] (sizes must be integers >= 0)`);
+      throw new RangeError(`invalid ${name}: ${describe(shape)} (sizes must be integers >= 0)`);
     }
     count *= size;
   }
   if (!Number.isSafeInteger(count)) {
-    throw new RangeError(`invalid ${name}: [${shape.join(', ')}] (too many elements)`);
+    throw new RangeError(`invalid ${name}: ${describe(shape)} (too many elements)`);
   }
   return count;
 }
 
-/** A short rendering of any value for an error message. */
-export function describe(value: unknown): string {
-  if (typeof value === 'string')
-    return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+/** A value that is left out or a string, such as a description or a display name. */
+export function checkOptionalString(value: unknown, name: string): string | undefined {
+  if (value === undefined || typeof value === 'string') return value;
+  throw new TypeError(`invalid ${name}: ${describe(value)} (want a string)`);
+}
+
+/** An options argument is an object or left out: `w.text('t', 'x', 0, 'note')` is a slip. */
+export function checkOptionsObject(options: unknown, name = 'options'): void {
+  if (options === undefined) return;
+  if (typeof options === 'object' && options !== null && !Array.isArray(options)) return;
+  throw new TypeError(`invalid ${name}: ${describe(options)} (want an object)`);
+}
+
+/** Elements of an array shown before "…", and characters of a string. */
+const SHOWN_ELEMENTS = 8;
+const SHOWN_CHARACTERS = 60;
+
+/**
+ * A short rendering of any value for an error message, as it would be
+ * written in code: strings quoted, `null` as null, arrays with their
+ * elements (`["4"]`, not `4`), typed arrays by type and length.
+ */
+export function describe(value: unknown, depth = 0): string {
+  if (typeof value === 'string') {
+    const shown = value.length > SHOWN_CHARACTERS ? `${value.slice(0, SHOWN_CHARACTERS)}…` : value;
+    return JSON.stringify(shown);
+  }
   if (typeof value === 'bigint') return `${value}n`;
-  if (typeof value === 'number' || typeof value === 'boolean' || value == null)
-    return String(value);
-  if (ArrayBuffer.isView(value))
+  if (typeof value !== 'object' && typeof value !== 'function') return String(value);
+  if (value === null) return 'null';
+  if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
+  if (ArrayBuffer.isView(value)) {
     return `${value.constructor.name}(${(value as Uint8Array).length})`;
-  if (Array.isArray(value)) return `array(${value.length})`;
-  return typeof value;
+  }
+  if (Array.isArray(value)) return describeArray(value, depth);
+  const prototype = Object.getPrototypeOf(value) as object | null;
+  if (prototype !== Object.prototype && prototype !== null) {
+    return `a ${(value as object).constructor?.name ?? 'object'}`;
+  }
+  return describeObject(value as Record<string, unknown>, depth);
+}
+
+function describeArray(array: unknown[], depth: number): string {
+  if (depth > 1) return array.length === 0 ? '[]' : '[…]';
+  const shown = Array.from(array.slice(0, SHOWN_ELEMENTS), (element) =>
+    describe(element, depth + 1),
+  );
+  if (array.length > SHOWN_ELEMENTS) shown.push(`… ${array.length - SHOWN_ELEMENTS} more`);
+  return `[${shown.join(', ')}]`;
+}
+
+function describeObject(object: Record<string, unknown>, depth: number): string {
+  const keys = Object.keys(object);
+  if (keys.length === 0) return '{}';
+  if (depth > 1) return '{…}';
+  const shown = keys
+    .slice(0, 4)
+    .map(
+      (key) =>
+        `${/^[A-Za-z_$][\w$]*$/.test(key) ? key : JSON.stringify(key)}: ` +
+        describe(object[key], depth + 1),
+    );
+  if (keys.length > 4) shown.push('…');
+  return `{ ${shown.join(', ')} }`;
 }

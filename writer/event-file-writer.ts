@@ -15,11 +15,12 @@
  * the first one goes to `onError`, every later `flush()`/`close()` rejects
  * with it, and events written after it are counted, not queued.
  */
-import { closeSync, fsync, mkdirSync, openSync, writev, writevSync } from 'node:fs';
+import { closeSync, fsync, mkdirSync, openSync, statSync, writev, writevSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { EventType, type Event } from '../proto/index.js';
+import { checkOptionsObject, describe } from './arguments.js';
 import { registerForExit, unregisterForExit, type ExitFlushable } from './exit-hooks.js';
 import { FOOTER_BYTES, frameInPlace, HEADER_BYTES, recordFrame } from './record.js';
 
@@ -42,7 +43,11 @@ export const FILE_VERSION = 'brain.Event:2';
 export const SOURCE_WRITER = 'lensboard';
 
 export interface EventFileWriterOptions {
-  /** Period of the background flush in milliseconds; default 1000. */
+  /**
+   * Period of the background flush in milliseconds; default 1000. At most
+   * 2^31 - 1: Node runs any longer timer after 1 ms, so a bigger value would
+   * flush a thousand times a second instead of rarely.
+   */
   flushIntervalMs?: number;
   /**
    * Bound of the bytes queued in memory; default 64 MiB. An append that would
@@ -119,12 +124,13 @@ export class EventFileWriter implements ExitFlushable {
   private closing: Promise<void> | null = null;
 
   constructor(runDir: string, options: EventFileWriterOptions = {}) {
+    checkOptionsObject(options);
     this.runDir = runDir;
-    this.maxQueuedBytes = positiveOption(options, 'maxQueuedBytes', DEFAULT_MAX_QUEUED_BYTES);
-    const interval = positiveOption(options, 'flushIntervalMs', DEFAULT_FLUSH_INTERVAL_MS);
-    this.onError = options.onError ?? ((error) => process.emitWarning(error));
+    this.maxQueuedBytes = maxQueuedBytesOption(options.maxQueuedBytes);
+    const interval = flushIntervalOption(options.flushIntervalMs);
+    this.onError = onErrorOption(options.onError) ?? ((error) => process.emitWarning(error));
 
-    mkdirSync(runDir, { recursive: true });
+    createRunDirectory(runDir);
     [this.filePath, this.fd] = createEventFile(runDir);
     this.write({
       wallTime: Date.now() / 1000,
@@ -354,15 +360,60 @@ function advance(
   return [rest, offset + written, remaining - written];
 }
 
-function positiveOption(
-  options: EventFileWriterOptions,
-  name: 'flushIntervalMs' | 'maxQueuedBytes',
-  fallback: number,
-): number {
-  const value = options[name];
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new RangeError(`invalid ${name}: ${String(value)} (want a positive number)`);
+/** Node's timers hold a signed 32-bit count of milliseconds. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function flushIntervalOption(value: unknown): number {
+  if (value === undefined) return DEFAULT_FLUSH_INTERVAL_MS;
+  if (typeof value === 'number' && value > 0 && value <= MAX_TIMER_MS) return value;
+  throw new RangeError(
+    `invalid flushIntervalMs: ${describe(value)} ` +
+      `(want milliseconds above 0, at most ${MAX_TIMER_MS})`,
+  );
+}
+
+function maxQueuedBytesOption(value: unknown): number {
+  if (value === undefined) return DEFAULT_MAX_QUEUED_BYTES;
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) return value;
+  throw new RangeError(`invalid maxQueuedBytes: ${describe(value)} (want an integer >= 1)`);
+}
+
+/** Checked now: an `onError` that is not a function would only fail when an error struck. */
+function onErrorOption(value: unknown): ((error: Error) => void) | undefined {
+  if (value === undefined || typeof value === 'function') {
+    return value as ((error: Error) => void) | undefined;
   }
-  return value;
+  throw new TypeError(`invalid onError: ${describe(value)} (want a function)`);
+}
+
+/**
+ * Creates the run directory and any missing parent. A path that runs through
+ * a regular file gets an error saying so: mkdir's own (EEXIST or ENOTDIR,
+ * "mkdir") names neither the run directory nor the file in the way.
+ */
+function createRunDirectory(runDir: string): void {
+  try {
+    mkdirSync(runDir, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const file = code === 'EEXIST' || code === 'ENOTDIR' ? fileOnPath(runDir) : null;
+    const reason = file ? `${file} is a file, not a directory` : (error as Error).message;
+    const failure = new Error(`cannot create run directory ${runDir}: ${reason}`, { cause: error });
+    throw Object.assign(failure, { code });
+  }
+}
+
+/** The first component of `path` that exists and is not a directory, if any. */
+function fileOnPath(path: string): string | null {
+  const components: string[] = [];
+  for (let at = resolve(path); ; at = dirname(at)) {
+    components.unshift(at);
+    if (dirname(at) === at) break;
+  }
+  for (const component of components) {
+    const stats = statSync(component, { throwIfNoEntry: false });
+    if (stats === undefined) return null;
+    if (!stats.isDirectory()) return component;
+  }
+  return null;
 }

@@ -16,6 +16,7 @@
  *   [0, 1] rule, never normalised with the colours, so transparency is kept.
  */
 import { PNG } from 'pngjs';
+import { describe } from './arguments.js';
 
 export type Channels = 1 | 2 | 3 | 4;
 
@@ -33,6 +34,18 @@ export interface Uint8Image extends RawImage {
 
 /** "auto" is the rule above; the others force one branch of it for float pixels. */
 export type PixelScaling = 'auto' | 'unit' | 'symmetric' | 'minmax';
+
+const SCALINGS: readonly unknown[] = ['auto', 'unit', 'symmetric', 'minmax'];
+
+/** The scaling, "auto" when left out; any other string would silently mean "minmax". */
+export function checkScaling(scaling: unknown): PixelScaling {
+  if (scaling === undefined) return 'auto';
+  if (SCALINGS.includes(scaling)) return scaling as PixelScaling;
+  const Kind = typeof scaling === 'string' ? RangeError : TypeError;
+  throw new Kind(
+    `invalid scaling: ${describe(scaling)} (want "auto", "unit", "symmetric" or "minmax")`,
+  );
+}
 
 /** PNG colour types by channel count: grey, grey+alpha, RGB, RGBA. */
 const COLOR_TYPE: Record<Channels, 0 | 2 | 4 | 6> = { 1: 0, 2: 4, 3: 2, 4: 6 };
@@ -58,6 +71,7 @@ export function pixelsToUint8(
   channels: Channels,
   scaling: PixelScaling = 'auto',
 ): Uint8Array | Uint8ClampedArray {
+  checkScaling(scaling);
   if (data instanceof Uint8Array || data instanceof Uint8ClampedArray) return data;
   const alphaChannel = channels === 2 || channels === 4 ? channels - 1 : -1;
   const mapColour = colourMapping(colourRange(data, channels, alphaChannel), scaling);

@@ -14,7 +14,7 @@
  */
 import { Buffer } from 'node:buffer';
 import type { SummaryMetadata, TensorMetadata } from '../proto/index.js';
-import { checkStep, checkTag, checkWallTime } from './arguments.js';
+import { checkOptionsObject, checkStep, checkTag, checkWallTime, describe } from './arguments.js';
 import { EventFileWriter, type EventFileWriterOptions } from './event-file-writer.js';
 import type { DescribedOptions, SummaryPart } from './summaries/common.js';
 import { histogramSummary, type HistogramOptions } from './summaries/histogram.js';
@@ -54,6 +54,7 @@ export class SummaryWriter {
   private readonly reportedConversions = new Set<string>();
 
   constructor(runDir: string, options: SummaryWriterOptions = {}) {
+    checkOptionsObject(options);
     this.worker = { workerRank: options.workerRank, worldSize: options.worldSize };
     checkWorker(this.worker);
     this.file = new EventFileWriter(runDir, options);
@@ -182,7 +183,9 @@ function metadataKey(metadata: SummaryMetadata): string {
 function checkWorker(worker: { workerRank?: number; worldSize?: number }): void {
   for (const [name, value] of Object.entries(worker)) {
     if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0 && value < 2 ** 31)) {
-      throw new RangeError(`invalid ${name}: ${String(value)} (want an integer >= 0)`);
+      throw new RangeError(
+        `invalid ${name}: ${describe(value)} (want an integer from 0 to ${2 ** 31 - 1})`,
+      );
     }
   }
 }

@@ -17,6 +17,7 @@
  * is the input plus the k rows, whatever the input's size.
  */
 import { DataClass, DataType } from '../../proto/index.js';
+import { describe } from '../arguments.js';
 import {
   bytesOf,
   pluginMetadata,
@@ -94,10 +95,18 @@ function joinDescription(description: string | undefined, note: string): string 
   return description ? `${description}\n\n${note}` : note;
 }
 
-function checkBucketCount(bucketCount: number): void {
-  if (!Number.isSafeInteger(bucketCount) || bucketCount < 1 || bucketCount > 1 << 20) {
-    throw new RangeError(`invalid buckets: ${bucketCount} (want an integer from 1 to ${1 << 20})`);
-  }
+const MAX_BUCKET_COUNT = 1 << 20;
+
+function checkBucketCount(bucketCount: unknown): void {
+  const valid =
+    typeof bucketCount === 'number' &&
+    Number.isSafeInteger(bucketCount) &&
+    bucketCount >= 1 &&
+    bucketCount <= MAX_BUCKET_COUNT;
+  if (valid) return;
+  throw new RangeError(
+    `invalid buckets: ${describe(bucketCount)} (want an integer from 1 to ${MAX_BUCKET_COUNT})`,
+  );
 }
 
 interface RangeScan {

@@ -6,6 +6,7 @@
 import { DataClass, DataType } from '../../proto/index.js';
 import { describe } from '../arguments.js';
 import {
+  checkScaling,
   encodePng,
   pixelsToUint8,
   type Channels,
@@ -34,7 +35,8 @@ const encoder = new TextEncoder();
 export function imageSummary(images: unknown, options: ImageOptions = {}): SummaryPart {
   const list = Array.isArray(images) ? images : [images];
   if (list.length === 0) throw new RangeError('invalid images: [] (want at least one image)');
-  const pngs = list.map((image, index) => toPng(image, index, options.scaling));
+  const scaling = checkScaling(options.scaling);
+  const pngs = list.map((image, index) => toPng(image, index, scaling));
   const { width, height } = list[0] as ImageInput;
   list.forEach((image: ImageInput, index) => {
     if (image.width !== width || image.height !== height) {
@@ -75,7 +77,8 @@ function checkedPixels(image: RawImage, index: number): RawImage {
   const { data, width, height, channels } = image;
   if (![1, 2, 3, 4].includes(channels)) {
     throw new RangeError(
-      `invalid images[${index}].channels: ${describe(channels)} (want 1, 3 or 4)`,
+      `invalid images[${index}].channels: ${describe(channels)} ` +
+        '(want 1, 2, 3 or 4: grey, grey+alpha, RGB or RGBA)',
     );
   }
   const isPixelArray =
@@ -86,7 +89,7 @@ function checkedPixels(image: RawImage, index: number): RawImage {
   if (!isPixelArray) {
     throw new TypeError(
       `invalid images[${index}].data: ${describe(data)} ` +
-        '(want Uint8Array, Uint8ClampedArray or Float32Array)',
+        '(want Uint8Array, Uint8ClampedArray, Float32Array or Float64Array)',
     );
   }
   const want = width * height * channels;

@@ -5,6 +5,7 @@
  * a training loop that logs "all weights" must not stop on an int tensor. The
  * caller learns what was converted and warns once.
  */
+import { describe } from '../arguments.js';
 
 /** Arrays whose elements are already numbers with no loss. */
 export type NumericArray = ArrayLike<number>;
@@ -39,7 +40,7 @@ export function toNumbers(values: unknown, name: string): Converted<NumericArray
   }
   if (Array.isArray(values)) return fromPlainArray(values);
   throw new TypeError(
-    `invalid ${name}: ${typeof values} (want an array or a typed array of numbers)`,
+    `invalid ${name}: ${describe(values)} (want an array or a typed array of numbers)`,
   );
 }
 
@@ -48,7 +49,7 @@ export function lengthOf(values: unknown, name: string): number {
   const length = (values as ArrayLike<unknown> | null)?.length;
   if (typeof values !== 'object' || typeof length !== 'number' || !Number.isSafeInteger(length)) {
     throw new TypeError(
-      `invalid ${name}: ${typeof values} (want an array or a typed array of numbers)`,
+      `invalid ${name}: ${describe(values)} (want an array or a typed array of numbers)`,
     );
   }
   return length;

@@ -12,7 +12,7 @@ import {
   TensorRole,
   type TensorMetadata,
 } from '../../proto/index.js';
-import { checkShape } from '../arguments.js';
+import { checkOptionsObject, checkShape, describe } from '../arguments.js';
 import {
   bytesOf,
   pluginMetadata,
@@ -83,11 +83,26 @@ export function completeMetadata(
   shape: number[],
   worker: { workerRank?: number; worldSize?: number },
 ): TensorMetadata {
+  checkOptionsObject(given, 'metadata');
   return {
     ...given,
-    role: given?.role ?? TensorRole.OTHER,
+    role: checkRole(given?.role) ?? TensorRole.OTHER,
     shape: given?.shape ?? shape,
     workerRank: given?.workerRank ?? worker.workerRank,
     worldSize: given?.worldSize ?? worker.worldSize,
   };
+}
+
+const MAX_ROLE = Math.max(...Object.values(TensorRole).filter((v) => typeof v === 'number'));
+
+/** A role outside the enum would be written as 0 (unspecified) without a word. */
+function checkRole(role: unknown): TensorRole | undefined {
+  if (role === undefined || (typeof role === 'number' && role in TensorRole)) {
+    return role as TensorRole | undefined;
+  }
+  const Kind = typeof role === 'number' ? RangeError : TypeError;
+  throw new Kind(
+    `invalid metadata.role: ${describe(role)} ` +
+      `(want a TensorRole: an integer from 0 to ${MAX_ROLE}, e.g. TensorRole.ACTIVATION)`,
+  );
 }
