@@ -204,6 +204,12 @@ describe('B18: non-float arrays', () => {
     }
   });
 
+  it('refuses a plain array with a non-number element with a TypeError, never a NaN', () => {
+    const writer = newWriter();
+    expect(() => writer.histogram('h', ['0.5'] as unknown as number[], 0)).toThrow(TypeError);
+    expect(() => writer.tensor('t', [null] as unknown as number[], [1], 0)).toThrow(TypeError);
+  });
+
   it('takes float64 and plain number arrays without a warning', async () => {
     const warnings: unknown[] = [];
     const listener = (warning: Error) => warnings.push(warning);
@@ -392,6 +398,35 @@ describe('bad arguments', () => {
       'a bucket count given as a string',
       (w) => w.histogram('h', [1], 0, { buckets: '5' as unknown as number }),
       /invalid buckets: "5" \(want an integer from 1 to 1048576\)/,
+    ],
+    [
+      'a string among histogram values',
+      (w) => w.histogram('h', [1, 'x', 2] as unknown as number[], 0),
+      /invalid histogram values of "h": "x" at index 1 \(want a number/,
+    ],
+    [
+      'nested arrays as tensor values',
+      (w) =>
+        w.tensor(
+          't',
+          [
+            [1, 2],
+            [3, 4],
+          ] as unknown as number[],
+          [2],
+          0,
+        ),
+      /invalid tensor values of "t": \[1, 2\] at index 0 \(want a number/,
+    ],
+    [
+      'a hole in a plain array',
+      (w) => w.histogram('h', [1, , 3], 0),
+      /invalid histogram values of "h": undefined at index 1/,
+    ],
+    [
+      'a boolean in a plain array',
+      (w) => w.tensor('mask', [1, true] as unknown as number[], [2], 0),
+      /invalid tensor values of "mask": true at index 1/,
     ],
     [
       'a shape of strings',

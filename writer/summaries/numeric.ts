@@ -1,9 +1,13 @@
 /**
  * Turns whatever array a caller logs into numbers the summaries can use.
  * tfjs hands out Float32Array for float tensors, Int32Array for int32 and
- * Uint8Array for bool; plain arrays may hold booleans. Conversion never fails:
- * a training loop that logs "all weights" must not stop on an int tensor. The
+ * Uint8Array for bool. Typed arrays are always converted, never refused: a
+ * training loop that logs "all weights" must not stop on an int tensor. The
  * caller learns what was converted and warns once.
+ *
+ * A plain array is the caller's own code, so any element that is not a
+ * number (a string, a nested array, a hole, a boolean) is a bug to report at
+ * the call, naming the element: converted, it would be a NaN in the summary.
  */
 import { describe } from '../arguments.js';
 
@@ -38,7 +42,9 @@ export function toNumbers(values: unknown, name: string): Converted<NumericArray
     }
     return { values: values as unknown as NumericArray, convertedFrom: null };
   }
-  if (Array.isArray(values)) return fromPlainArray(values);
+  if (Array.isArray(values)) {
+    return { values: checkedPlainArray(values, name), convertedFrom: null };
+  }
   throw new TypeError(
     `invalid ${name}: ${describe(values)} (want an array or a typed array of numbers)`,
   );
@@ -55,20 +61,16 @@ export function lengthOf(values: unknown, name: string): number {
   return length;
 }
 
-function fromPlainArray(values: unknown[]): Converted<NumericArray> {
+function checkedPlainArray(values: unknown[], name: string): number[] {
   for (let i = 0; i < values.length; i++) {
     if (typeof values[i] !== 'number') {
-      return { values: Float64Array.from(values, toNumber), convertedFrom: 'Array' };
+      throw new TypeError(
+        `invalid ${name}: ${describe(values[i])} at index ${i} (want a number; ` +
+          'a plain array must hold numbers only)',
+      );
     }
   }
-  return { values: values as number[], convertedFrom: null };
-}
-
-/** Booleans become 0/1, bigints their nearest number, anything else NaN (counted apart). */
-function toNumber(value: unknown): number {
-  if (typeof value === 'number') return value;
-  if (typeof value === 'boolean' || typeof value === 'bigint') return Number(value);
-  return NaN;
+  return values as number[];
 }
 
 function isFloatArray(values: unknown): boolean {
