@@ -243,6 +243,43 @@ describe('B20: degenerate histograms', () => {
     for (let row = 1; row < rows.length; row++) expect(rows[row][0]).toBe(rows[row - 1][1]);
   });
 
+  it('keeps every edge finite and ordered when max - min overflows (values near ±1.8e308)', async () => {
+    const writer = newWriter();
+    writer.histogram('extremes', [-1.7e308, 1.7e308], 0);
+    const [value] = await summaryValues(writer);
+    const rows = rowsOf(value);
+    expect(rows.flat().every(Number.isFinite)).toBe(true);
+    expect(rows[0][0]).toBe(-1.7e308);
+    expect(rows[29][1]).toBe(1.7e308);
+    for (const [row, [left, right]] of rows.entries()) {
+      expect(left).toBeLessThan(right);
+      if (row > 0) expect(left).toBe(rows[row - 1][1]);
+    }
+    expect(rows.map((row) => row[2])).toEqual([1, ...Array(28).fill(0), 1]);
+  });
+
+  it('puts every value in its own bucket across the whole float64 range', () => {
+    const max = Number.MAX_VALUE;
+    const { rows } = histogramBuckets([-max, -0.3 * max, 0.1 * max, 0.6 * max, max], 4);
+    expect(Array.from(rows).every(Number.isFinite)).toBe(true);
+    expect([2, 5, 8, 11].map((at) => rows[at])).toEqual([1, 1, 1, 2]);
+  });
+
+  it('counts a range narrower than any normal bucket width (subnormal values)', () => {
+    const { rows, count } = histogramBuckets([0, 5e-324, 5e-324], 4);
+    expect(Array.from(rows).every(Number.isFinite)).toBe(true);
+    expect(count).toBe(3);
+    expect([2, 5, 8, 11].map((at) => rows[at])).toEqual([1, 0, 0, 2]);
+  });
+
+  it('keeps the spike of a constant ±Number.MAX_VALUE finite', () => {
+    for (const value of [Number.MAX_VALUE, -Number.MAX_VALUE]) {
+      const { rows } = histogramBuckets([value, value], 3);
+      expect(Array.from(rows).every(Number.isFinite)).toBe(true);
+      expect([2, 5, 8].map((at) => rows[at]).reduce((sum, n) => sum + n)).toBe(2);
+    }
+  });
+
   it('draws one value as a spike around it', () => {
     const { rows } = histogramBuckets([1e9], 4);
     const filled = [0, 1, 2, 3].filter((row) => rows[row * 3 + 2] === 1);

@@ -11,7 +11,11 @@
  * - a constant input gets k buckets over [v - h, v + h] (h = max(0.5, |v|·1e-6))
  *   with every count in the bucket holding v: a visible spike, where
  *   TensorBoard writes k zero-width buckets;
- * - an input with no finite value is k rows of zeros, a valid empty summary.
+ * - an input with no finite value is k rows of zeros, a valid empty summary;
+ * - a range too wide for `max - min` (values near ±1.8e308) or too narrow for
+ *   a normal bucket width (subnormal values) is computed scaled by a power of
+ *   two, so edges stay finite and ordered and every value lands in its bucket;
+ *   any other range uses TensorBoard's arithmetic unscaled, bit for bit.
  *
  * Two linear scans (range, then counts) with no per-value allocation: memory
  * is the input plus the k rows, whatever the input's size.
@@ -56,8 +60,9 @@ export function histogramBuckets(
   if (scan.count === 0) return result;
 
   const [low, high] = scan.min === scan.max ? spikeRange(scan.min) : [scan.min, scan.max];
-  writeEdges(rows, bucketCount, low, high);
-  countInto(rows, bucketCount, values, low, (high - low) / bucketCount);
+  const scale = rangeScale(low, high, bucketCount);
+  writeEdges(rows, bucketCount, low, high, scale);
+  countInto(rows, bucketCount, values, low, high, scale);
   return result;
 }
 
@@ -140,31 +145,59 @@ function scanRange(values: NumericArray): RangeScan {
   return { min, max, count: values.length - nan - positive - negative, nonFinite };
 }
 
+/** The spike's range, kept within the finite numbers when `value` is near ±MAX_VALUE. */
 function spikeRange(value: number): [number, number] {
   const half = Math.max(0.5, Math.abs(value) * 1e-6);
-  return [value - half, value + half];
+  return [Math.max(value - half, -Number.MAX_VALUE), Math.min(value + half, Number.MAX_VALUE)];
 }
 
-/** Edges as numpy's linspace makes them (start + i·step, the last exactly `high`). */
-function writeEdges(rows: Float64Array, k: number, low: number, high: number): void {
-  const step = (high - low) / k;
+/** Bucket widths below this lose precision (subnormal) or become 0. */
+const MIN_NORMAL = 2 ** -1022;
+
+/**
+ * The power of two the bucketing arithmetic runs at: multiplying by it is
+ * exact, so only the ranges that need it see any difference.
+ * - 1 for every ordinary range: TensorBoard's own arithmetic, bit for bit;
+ * - 1/2 when `high - low` overflows: halves of two finite numbers of opposite
+ *   signs always have a finite difference;
+ * - 2^600 when the width would be subnormal: such a range only holds values
+ *   below about 1e-290, which the scale leaves far from overflow.
+ */
+function rangeScale(low: number, high: number, k: number): number {
+  const width = (high - low) / k;
+  if (!Number.isFinite(width)) return 0.5;
+  if (width < MIN_NORMAL) return 2 ** 600;
+  return 1;
+}
+
+/**
+ * Edges as numpy's linspace makes them (start + i·step, the last exactly
+ * `high`), computed at `scale` and scaled back.
+ */
+function writeEdges(rows: Float64Array, k: number, low: number, high: number, scale: number): void {
+  const lowScaled = low * scale;
+  const step = (high * scale - lowScaled) / k;
   for (let i = 0; i < k; i++) {
-    rows[i * 3] = i * step + low;
-    rows[i * 3 + 1] = i + 1 === k ? high : (i + 1) * step + low;
+    rows[i * 3] = (i * step + lowScaled) / scale;
+    rows[i * 3 + 1] = i + 1 === k ? high : ((i + 1) * step + lowScaled) / scale;
   }
 }
 
+/** Counts each finite value in bucket `floor((v - low) / width)`, at `scale` like the edges. */
 function countInto(
   rows: Float64Array,
   k: number,
   values: NumericArray,
   low: number,
-  width: number,
+  high: number,
+  scale: number,
 ): void {
+  const lowScaled = low * scale;
+  const width = (high * scale - lowScaled) / k;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v - v !== 0) continue; // NaN and infinities, counted by scanRange
-    const bucket = Math.min(Math.floor((v - low) / width), k - 1);
+    const bucket = Math.min(Math.floor((v * scale - lowScaled) / width), k - 1);
     rows[bucket * 3 + 2]++;
   }
 }
