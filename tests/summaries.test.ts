@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   DataClass,
   DataType,
@@ -21,7 +21,7 @@ import {
   type Event,
   type SummaryValue,
 } from '../proto/index.js';
-import { SummaryWriter } from '../writer/index.js';
+import { EventFileWriter, SummaryWriter } from '../writer/index.js';
 import { readRecord } from '../writer/record.js';
 import {
   doublesOf,
@@ -381,5 +381,70 @@ describe('tensor', () => {
         : null,
     );
     expect(predictions).toEqual([[1, 2], null, [1, 3]]);
+  });
+});
+
+describe("a tag's metadata after a failed call", () => {
+  it('refuses a description that is not a string, naming it, and still writes the metadata', async () => {
+    const writer = newWriter();
+    expect(() => writer.text('notes', 'a', 0, { description: 5 as unknown as string })).toThrow(
+      new TypeError('invalid description: 5 (want a string)'),
+    );
+    writer.text('notes', 'b', 1);
+    const [{ value }] = await valuesOf(writer);
+    expect(value.metadata?.pluginData?.pluginName).toBe('text');
+  });
+
+  const grey = { data: new Uint8Array(4), width: 2, height: 2, channels: 1 as const };
+  const kinds: [string, (writer: SummaryWriter, step: number) => void, string][] = [
+    ['scalar', (w, step) => w.scalar('tag', 1, step), 'scalars'],
+    ['histogram', (w, step) => w.histogram('tag', [1, 2], step), 'histograms'],
+    ['image', (w, step) => w.image('tag', grey, step), 'images'],
+    ['text', (w, step) => w.text('tag', 'x', step), 'text'],
+    ['tensor', (w, step) => w.tensor('tag', [1], [1], step), LENSBOARD_PLUGIN_NAME],
+  ];
+
+  it.each(kinds)(
+    '%s: a value that fails before it is queued leaves the metadata to the next value',
+    async (_, log, pluginName) => {
+      const writer = newWriter();
+      // The last step of a call, queueing the encoded event, fails once.
+      const failure = new Error('cannot queue');
+      const write = vi.spyOn(EventFileWriter.prototype, 'write').mockImplementationOnce(() => {
+        throw failure;
+      });
+      const writeEncoded = vi
+        .spyOn(EventFileWriter.prototype, 'writeEncoded')
+        .mockImplementationOnce(() => {
+          throw failure;
+        });
+      try {
+        expect(() => log(writer, 0)).toThrow(failure);
+      } finally {
+        write.mockRestore();
+        writeEncoded.mockRestore();
+      }
+      log(writer, 1);
+      log(writer, 2);
+      const values = await valuesOf(writer);
+      expect(values.map(({ event }) => stepOf(event))).toEqual([1, 2]);
+      expect(values.map(({ value }) => value.metadata?.pluginData?.pluginName ?? null)).toEqual([
+        pluginName,
+        null,
+      ]);
+    },
+  );
+
+  it.each([
+    ['a description', { description: 5 }, 'invalid description: 5 (want a string)'],
+    ['a displayName', { displayName: ['x'] }, 'invalid displayName: ["x"] (want a string)'],
+    ['options', 'a note', 'invalid options: "a note" (want an object)'],
+  ])('refuses %s of the wrong type for every kind but scalars', (_, options, message) => {
+    const writer = newWriter();
+    const bad = options as never;
+    expect(() => writer.histogram('h', [1], 0, bad)).toThrow(message);
+    expect(() => writer.image('i', grey, 0, bad)).toThrow(message);
+    expect(() => writer.text('t', 'x', 0, bad)).toThrow(message);
+    expect(() => writer.tensor('r', [1], [1], 0, undefined, bad)).toThrow(message);
   });
 });

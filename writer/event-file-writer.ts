@@ -103,6 +103,8 @@ export class EventFileWriter implements ExitFlushable {
   private queue: Uint8Array[] = [];
   private queuedBytes = 0;
   private queuedEvents = 0;
+  /** Events queued since the file was opened; each event's sequence number is the count before it. */
+  private appendedEvents = 0;
   /**
    * Small records are framed straight into the arena. Bytes before
    * `arenaEnd` are final and never rewritten (a queued view of them may be
@@ -141,20 +143,24 @@ export class EventFileWriter implements ExitFlushable {
     registerForExit(this);
   }
 
-  /** Encodes, frames and queues one event. Throws only if the writer is closed. */
-  write(event: Event): void {
-    this.writePayload(EventType.encode(event as Record<string, unknown>).finish());
+  /**
+   * Encodes, frames and queues one event. Returns its sequence number, or -1
+   * when it was dropped (after an I/O error, and counted as lost). Throws only
+   * if the writer is closed or the event cannot be encoded.
+   */
+  write(event: Event): number {
+    return this.writePayload(EventType.encode(event as Record<string, unknown>).finish());
   }
 
-  /** Queues one serialized Event as it is (no copy). */
-  writePayload(payload: Uint8Array): void {
-    if (!this.acceptsWrite()) return;
+  /** Queues one serialized Event as it is (no copy); returns as `write()` does. */
+  writePayload(payload: Uint8Array): number {
+    if (!this.acceptsWrite()) return -1;
     const [header, footer] = recordFrame(payload);
     const size = header.length + payload.length + footer.length;
     this.makeRoom(size);
     this.sealArena();
     this.queue.push(header, payload, footer);
-    this.appended(size);
+    return this.appended(size);
   }
 
   /**
@@ -162,21 +168,20 @@ export class EventFileWriter implements ExitFlushable {
    * Small events are encoded and framed straight into a shared buffer: no
    * allocation per event, the point of this method.
    */
-  writeEncoded(payloadSize: number, encode: (out: Buffer, at: number) => void): void {
+  writeEncoded(payloadSize: number, encode: (out: Buffer, at: number) => void): number {
     const size = HEADER_BYTES + payloadSize + FOOTER_BYTES;
     if (size > ARENA_BYTES / 4) {
       const payload = Buffer.allocUnsafe(payloadSize);
       encode(payload, 0);
-      this.writePayload(payload);
-      return;
+      return this.writePayload(payload);
     }
-    if (!this.acceptsWrite()) return;
+    if (!this.acceptsWrite()) return -1;
     this.makeRoom(size);
     if (this.arenaEnd + size > this.arena.length) this.newArena();
     encode(this.arena, this.arenaEnd + HEADER_BYTES);
     frameInPlace(this.arena, this.arenaEnd, payloadSize);
     this.arenaEnd += size;
-    this.appended(size);
+    return this.appended(size);
   }
 
   /** Resolves when every event written so far is in the file (not necessarily on the platter). */
@@ -257,10 +262,12 @@ export class EventFileWriter implements ExitFlushable {
     if (this.queuedBytes + size > this.maxQueuedBytes) this.writeQueueSync();
   }
 
-  private appended(size: number): void {
+  /** Counts an event just queued; returns its sequence number. */
+  private appended(size: number): number {
     this.queuedBytes += size;
     this.queuedEvents++;
     if (this.queuedBytes >= DRAIN_BYTES) this.flushInBackground();
+    return this.appendedEvents++;
   }
 
   /** Moves the arena's framed bytes not yet queued to the queue, keeping append order. */

@@ -12,9 +12,15 @@
  * infinite values are data, never errors. I/O errors go to `onError` and to
  * the next `flush()`/`close()` (see EventFileWriter).
  */
-import { Buffer } from 'node:buffer';
-import type { SummaryMetadata, TensorMetadata } from '../proto/index.js';
-import { checkOptionsObject, checkStep, checkTag, checkWallTime, describe } from './arguments.js';
+import type { TensorMetadata } from '../proto/index.js';
+import {
+  checkOptionalString,
+  checkOptionsObject,
+  checkStep,
+  checkTag,
+  checkWallTime,
+  describe,
+} from './arguments.js';
 import { EventFileWriter, type EventFileWriterOptions } from './event-file-writer.js';
 import type { DescribedOptions, SummaryPart } from './summaries/common.js';
 import { histogramSummary, type HistogramOptions } from './summaries/histogram.js';
@@ -34,6 +40,7 @@ import {
   type TensorOptions,
 } from './summaries/tensor.js';
 import { textSummary } from './summaries/text.js';
+import { TagMetadataLedger } from './tag-metadata.js';
 
 export interface SummaryWriterOptions extends EventFileWriterOptions {
   /** Stamped into every lensboard TensorMetadata that does not set its own. */
@@ -48,8 +55,7 @@ export class SummaryWriter {
 
   private readonly file: EventFileWriter;
   private readonly worker: { workerRank?: number; worldSize?: number };
-  /** Per tag, the metadata last written for it in this file, and its encoded key. */
-  private readonly tagMetadata = new Map<string, { metadata: SummaryMetadata; key: string }>();
+  private readonly metadata = new TagMetadataLedger();
   /** Array types already reported as converted, so each is reported once. */
   private readonly reportedConversions = new Set<string>();
 
@@ -67,10 +73,12 @@ export class SummaryWriter {
     checkStep(step);
     const time = checkWallTime(wallTime);
     checkScalarValue(value);
-    const layout = scalarValueLayout(tag, this.metadataToWrite(tag, SCALAR_METADATA));
-    this.file.writeEncoded(summaryEventSize(step, layout.size), (out, at) => {
+    const statement = this.metadata.toWrite(tag, SCALAR_METADATA);
+    const layout = scalarValueLayout(tag, statement?.metadata);
+    const seq = this.file.writeEncoded(summaryEventSize(step, layout.size), (out, at) => {
       writeScalarValue(out, writeSummaryEventHead(out, at, time, step, layout.size), layout, value);
     });
+    if (statement) this.metadata.stated(statement, seq);
   }
 
   image(
@@ -79,7 +87,7 @@ export class SummaryWriter {
     step: number,
     options: ImageOptions = {},
   ): void {
-    this.emit(tag, step, options.wallTime, () => imageSummary(images, options));
+    this.emit(tag, step, options, () => imageSummary(images, options));
   }
 
   /** Values are bucketed at once; non-finite ones are counted apart (see histogram.ts). */
@@ -89,7 +97,7 @@ export class SummaryWriter {
     step: number,
     options: HistogramOptions = {},
   ): void {
-    this.emit(tag, step, options.wallTime, () => {
+    this.emit(tag, step, options, () => {
       const numbers = toNumbers(values, `histogram values of "${tag}"`);
       this.reportConversion(numbers.convertedFrom, tag, 'float64');
       return histogramSummary(numbers.values, options);
@@ -97,7 +105,7 @@ export class SummaryWriter {
   }
 
   text(tag: string, text: string | string[], step: number, options: DescribedOptions = {}): void {
-    this.emit(tag, step, options.wallTime, () => textSummary(text, options));
+    this.emit(tag, step, options, () => textSummary(text, options));
   }
 
   /** A raw float32 tensor under lensboard's plugin; the values are copied at the call. */
@@ -109,7 +117,7 @@ export class SummaryWriter {
     metadata?: TensorMetadata,
     options: TensorOptions = {},
   ): void {
-    this.emit(tag, step, options.wallTime, () => {
+    this.emit(tag, step, options, () => {
       checkTensorShape(tag, lengthOf(values, `tensor values of "${tag}"`), shape);
       const floats = toFloat32(values, `tensor values of "${tag}"`);
       this.reportConversion(floats.convertedFrom, tag, 'float32');
@@ -126,34 +134,33 @@ export class SummaryWriter {
     return this.file.close();
   }
 
-  /** Checks the shared arguments before building the value, so bad calls fail cheaply. */
+  /**
+   * Checks the shared arguments and options before building the value, so bad
+   * calls fail cheaply; the tag's metadata counts as stated only once the
+   * event is queued.
+   */
   private emit(
     tag: string,
     step: number,
-    wallTime: number | undefined,
+    options: DescribedOptions,
     build: () => SummaryPart,
   ): void {
     checkTag(tag);
     checkStep(step);
-    const time = checkWallTime(wallTime);
+    checkOptionsObject(options);
+    const time = checkWallTime(options.wallTime);
+    checkOptionalString(options.description, 'description');
+    checkOptionalString(options.displayName, 'displayName');
     const part = build();
-    const value = { tag, tensor: part.tensor, metadata: this.metadataToWrite(tag, part.metadata) };
+    const statement = this.metadata.toWrite(tag, part.metadata);
+    const value = { tag, tensor: part.tensor, metadata: statement?.metadata };
     // proto3 leaves zero fields out; so does TensorBoard's writer, for identical bytes.
     const event =
       step === 0
         ? { wallTime: time, summary: { value: [value] } }
         : { wallTime: time, step, summary: { value: [value] } };
-    this.file.write(event);
-  }
-
-  /** The metadata when it is new or changed for this tag, else undefined. */
-  private metadataToWrite(tag: string, metadata: SummaryMetadata): SummaryMetadata | undefined {
-    const last = this.tagMetadata.get(tag);
-    if (last?.metadata === metadata) return undefined;
-    const key = metadataKey(metadata);
-    if (last?.key === key) return undefined;
-    this.tagMetadata.set(tag, { metadata, key });
-    return metadata;
+    const seq = this.file.write(event);
+    if (statement) this.metadata.stated(statement, seq);
   }
 
   private reportConversion(from: string | null, tag: string, to: string): void {
@@ -164,20 +171,6 @@ export class SummaryWriter {
       { code: 'LENSBOARD_CONVERTED_VALUES', detail: `run directory: ${this.runDir}` },
     );
   }
-}
-
-/** Two metadata with equal keys encode to the same bytes. */
-function metadataKey(metadata: SummaryMetadata): string {
-  const content = metadata.pluginData?.content;
-  return [
-    metadata.pluginData?.pluginName ?? '',
-    metadata.dataClass ?? 0,
-    metadata.displayName ?? '',
-    metadata.summaryDescription ?? '',
-    content
-      ? Buffer.from(content.buffer, content.byteOffset, content.length).toString('base64')
-      : '',
-  ].join('\u0000');
 }
 
 function checkWorker(worker: { workerRank?: number; worldSize?: number }): void {
