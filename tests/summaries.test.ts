@@ -385,7 +385,7 @@ describe('tensor', () => {
 });
 
 describe("a tag's metadata after a failed call", () => {
-  it('refuses a description that is not a string, naming it, and still writes the metadata', async () => {
+  it('refuses a non-string description; the next value still carries the metadata', async () => {
     const writer = newWriter();
     expect(() => writer.text('notes', 'a', 0, { description: 5 as unknown as string })).toThrow(
       new TypeError('invalid description: 5 (want a string)'),

@@ -243,7 +243,7 @@ describe('B20: degenerate histograms', () => {
     for (let row = 1; row < rows.length; row++) expect(rows[row][0]).toBe(rows[row - 1][1]);
   });
 
-  it('keeps every edge finite and ordered when max - min overflows (values near ±1.8e308)', async () => {
+  it('keeps every edge finite and ordered when max - min overflows (near ±1.8e308)', async () => {
     const writer = newWriter();
     writer.histogram('extremes', [-1.7e308, 1.7e308], 0);
     const [value] = await summaryValues(writer);
@@ -356,7 +356,7 @@ describe('B24: activation maps and alpha', () => {
 });
 
 describe('channel counts', () => {
-  it('writes grey+alpha (2 channels), the count its error message lists beside 1, 3 and 4', async () => {
+  it('writes grey+alpha (2 channels), listed in the error beside 1, 3 and 4', async () => {
     const writer = newWriter();
     const data = new Uint8Array([10, 255, 20, 0]);
     writer.image('grey_alpha', { data, width: 2, height: 1, channels: 2 }, 0);
