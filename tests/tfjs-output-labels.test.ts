@@ -72,6 +72,22 @@ describe('outputLabels', () => {
     expect(metadataOf(values, 'templates/out').unitLabels).toEqual(labels);
   });
 
+  it('labels back through a BatchNormalization between the softmax and the dense layer', async () => {
+    const before = tf.memory().numTensors;
+    const model = tf.sequential();
+    model.add(tf.layers.flatten({ inputShape: [4, 4, 1], name: 'flat' }));
+    model.add(tf.layers.dense({ units: 3, name: 'out' }));
+    model.add(tf.layers.batchNormalization({ name: 'norm' }));
+    model.add(tf.layers.activation({ activation: 'softmax', name: 'probs' }));
+    const labels = ['cat', 'dog', 'eel'];
+    const { values, errors } = await logBoth(model, { outputLabels: labels });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(errors).toEqual([]);
+    for (const tag of ['activations/probs', 'activations/norm', 'templates/out']) {
+      expect(metadataOf(values, tag).unitLabels, tag).toEqual(labels);
+    }
+  });
+
   it('writes no labels without the option: unit i is class i', async () => {
     const { values } = await logBoth(classifier(3), {});
     expect(metadataOf(values, 'activations/out').unitLabels ?? []).toEqual([]);

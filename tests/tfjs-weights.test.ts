@@ -109,6 +109,55 @@ describe('logWeights', () => {
     },
   );
 
+  it.each([
+    ['a Dropout', () => [tf.layers.dropout({ rate: 0.5 })]],
+    ['an Activation', () => [tf.layers.activation({ activation: 'relu' })]],
+    ['a BatchNormalization', () => [tf.layers.batchNormalization()]],
+    [
+      'a LayerNormalization and a GaussianNoise',
+      () => [tf.layers.layerNormalization(), tf.layers.gaussianNoise({ stddev: 0.1 })],
+    ],
+  ])(
+    'keeps the [units, channels, height, width] layout through %s between Flatten and Dense',
+    async (_, between) => {
+      const model = tf.sequential();
+      model.add(
+        tf.layers.conv2d({ inputShape: [3, 3, 1], filters: 2, kernelSize: 2, name: 'conv' }),
+      );
+      model.add(tf.layers.flatten({ name: 'flat' }));
+      for (const layer of between()) model.add(layer);
+      model.add(tf.layers.dense({ units: 2, name: 'head' }));
+      const { values, leaked } = await logged(model);
+      expect(leaked).toBe(0);
+      expect(shapeOf(only(values, 'templates/head', 4))).toEqual([2, 2, 2, 2]);
+      model.dispose();
+    },
+  );
+
+  it("keeps a flattened image's layout through shape-keeping layers after Flatten", () => {
+    const before = tf.memory().numTensors;
+    const model = tf.sequential();
+    model.add(tf.layers.flatten({ inputShape: [28, 28, 1] }));
+    model.add(tf.layers.dropout({ rate: 0.2 }));
+    model.add(tf.layers.leakyReLU());
+    model.add(tf.layers.dense({ units: 3 }));
+    expect(templateLayout(model.layers[3], 784)).toEqual({ shape: [28, 28], channels: 1 });
+    model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('keeps a dense input that a layer of another kind changed as a vector', () => {
+    const before = tf.memory().numTensors;
+    const model = tf.sequential();
+    model.add(tf.layers.flatten({ inputShape: [4, 4, 1] }));
+    model.add(tf.layers.dense({ units: 16 }));
+    model.add(tf.layers.dropout({ rate: 0.2 }));
+    model.add(tf.layers.dense({ units: 3 }));
+    expect(templateLayout(model.layers[3], 16)).toEqual({ shape: [16], channels: 1 });
+    model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it(
     'draws templates red for negative, white for zero and blue for positive, ' +
       'with the scale described',

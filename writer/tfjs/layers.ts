@@ -73,25 +73,55 @@ function inputShapeOf(node: GraphNode): number[] | undefined {
 const FLATTENING = new Set(['Flatten', 'Reshape']);
 
 /**
+ * Layers whose output has their input's shape and element order, each value
+ * staying at its position: noise and dropout, activations, normalisation. A
+ * walk back from a dense layer or an output may pass through them.
+ */
+export const SHAPE_KEEPING = new Set([
+  'Activation',
+  'Softmax',
+  'ReLU',
+  'LeakyReLU',
+  'ELU',
+  'PReLU',
+  'ThresholdedReLU',
+  'Dropout',
+  'SpatialDropout1D',
+  'AlphaDropout',
+  'GaussianDropout',
+  'GaussianNoise',
+  'BatchNormalization',
+  'LayerNormalization',
+]);
+
+/** A bound on walks back through the graph; real models need a few hops. */
+const MAX_HOPS = 16;
+
+/**
  * The shape a dense layer's flat input had before the Flatten or Reshape
  * layers that produced it: the nearest such input of rank >= 2, walking back
- * through the graph. Flatten (channels last) and Reshape both keep row-major
- * order, so the kernel's input axis is that shape's row-major flattening.
- * Undefined when the input was not flattened or its shape is not fully known.
+ * through the graph past shape-keeping layers (a Dropout between Flatten and
+ * Dense keeps the layout). Flatten (channels last) and Reshape both keep
+ * row-major order, so the kernel's input axis is that shape's row-major
+ * flattening. Undefined when the input was not flattened or its shape is not
+ * fully known.
  */
 export function flattenedInputShape(dense: Layer): number[] | undefined {
   let node = dense.inboundNodes[0];
   if (!node || node.inputTensors.length !== 1 || node.inputTensors[0].shape.length !== 2) {
     return undefined;
   }
-  for (let hops = 0; node && hops < 16; hops++) {
+  for (let hops = 0; node && hops < MAX_HOPS; hops++) {
     const source = node.inboundLayers[0];
-    if (!source || !FLATTENING.has(source.getClassName()) || !isChannelsLast(source))
-      return undefined;
+    if (!source || node.inboundLayers.length !== 1) return undefined;
+    const kind = source.getClassName();
     const sourceNode = source.inboundNodes[node.nodeIndices[0]];
     if (!sourceNode) return undefined;
-    const shape = inputShapeOf(sourceNode);
-    if (shape && shape.length >= 2) return shape;
+    if (!SHAPE_KEEPING.has(kind)) {
+      if (!FLATTENING.has(kind) || !isChannelsLast(source)) return undefined;
+      const shape = inputShapeOf(sourceNode);
+      if (shape && shape.length >= 2) return shape;
+    }
     node = sourceNode;
   }
   return undefined;

@@ -1,11 +1,11 @@
 /**
  * Class labels of a model's output units: which layers' units stand for the
  * classes (each output layer, and back from it through layers that keep the
- * units, such as Activation or Dropout, down to the Dense layer that makes
- * them), and the check that the labels given fit those units.
+ * units, such as Activation, Dropout or BatchNormalization, down to the Dense
+ * layer that makes them), and the check that the labels given fit those units.
  */
 import type * as tfjs from '@tensorflow/tfjs';
-import type { Layer, LayersModel } from './layers.js';
+import { SHAPE_KEEPING, type Layer, type LayersModel } from './layers.js';
 import type { Reporter } from './report.js';
 
 export interface OutputLabelOptions {
@@ -20,21 +20,6 @@ export interface OutputLabelOptions {
    */
   outputLabels?: readonly (string | number)[];
 }
-
-/** Layers whose output has the same units, in the same order, as their input. */
-const UNIT_KEEPING = new Set([
-  'Activation',
-  'Softmax',
-  'ReLU',
-  'LeakyReLU',
-  'ELU',
-  'PReLU',
-  'ThresholdedReLU',
-  'Dropout',
-  'AlphaDropout',
-  'GaussianDropout',
-  'GaussianNoise',
-]);
 
 /** A bound on the walk back from an output; real classifiers need one or two hops. */
 const MAX_HOPS = 16;
@@ -92,7 +77,7 @@ function classLayers(output: tfjs.SymbolicTensor): Layer[] {
   const layers = [output.sourceLayer];
   let tensor = output;
   for (let hop = 0; hop < MAX_HOPS; hop++) {
-    if (!UNIT_KEEPING.has(tensor.sourceLayer.getClassName())) break;
+    if (!SHAPE_KEEPING.has(tensor.sourceLayer.getClassName())) break;
     const input = tensor.inputs?.length === 1 ? tensor.inputs[0] : undefined;
     if (!input || input.shape[input.shape.length - 1] !== units) break;
     if (input.sourceLayer.getClassName() === 'InputLayer') break;
