@@ -184,6 +184,55 @@ describe('lensboardCallback', () => {
   });
 });
 
+/** A deeper model than tinyCnn: more layers and weights, for counts that must not grow. */
+function deeperCnn(): tf.Sequential {
+  const model = tf.sequential();
+  model.add(tf.layers.conv2d({ inputShape: [4, 4, 1], filters: 2, kernelSize: 2, name: 'c1' }));
+  model.add(tf.layers.conv2d({ filters: 2, kernelSize: 2, name: 'c2' }));
+  model.add(tf.layers.flatten({ name: 'flat' }));
+  model.add(tf.layers.dense({ units: 4, activation: 'relu', name: 'd1' }));
+  model.add(tf.layers.dense({ units: 3, activation: 'softmax', name: 'out' }));
+  model.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
+  return model;
+}
+
+describe('lensboardCallback diagnostics', () => {
+  it(
+    'warns once per kind of logging for a closed writer, ' +
+      'the same few warnings however many layers and weights the model has',
+    async () => {
+      const warningsOf = async (model: tf.Sequential) => {
+        const { x, y } = data(4);
+        const runDir = mkdtempSync(join(tmpdir(), 'lensboard-tfjs-cb-closed-'));
+        const writer = new SummaryWriter(runDir);
+        await writer.close();
+        const warnings: string[] = [];
+        const probes = { x: x.slice(0, 2), ids: [0, 1], labels: [0, 1] };
+        const before = tf.memory().numTensors;
+        const callback = lensboardCallback(writer, {
+          probes,
+          snapshotEvery: 1,
+          onWarning: (m) => warnings.push(m),
+        });
+        await model.fit(x, y, { epochs: 2, batchSize: 2, callbacks: [callback] });
+        expect(tf.memory().numTensors).toBe(before);
+        tf.dispose([x, y, probes.x]);
+        model.dispose();
+        return warnings;
+      };
+      const small = await warningsOf(tinyCnn());
+      const deeper = await warningsOf(deeperCnn());
+      expect(small.map((w) => w.slice(w.lastIndexOf('(')))).toEqual([
+        '(further metric failures are silent)',
+        '(further activation failures are silent)',
+        '(further weight failures are silent)',
+      ]);
+      expect(deeper).toHaveLength(small.length);
+      expect(small[0]).toMatch(/^lensboard could not log batch metrics: event file .* is closed/);
+    },
+  );
+});
+
 describe('activation capture on functional models', () => {
   it(
     'logs layers with several inputs, ' + 'several outputs and shared use, each output once',

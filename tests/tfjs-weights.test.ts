@@ -242,7 +242,7 @@ describe('logWeights', () => {
   });
 
   it(
-    'converts integer and boolean weights to float32 with one warning each, ' +
+    'converts integer and boolean weights to float32 with one warning per dtype, ' +
       'and keeps logging the rest',
     async () => {
       // A custom layer may keep int or bool state beside its float weights.
@@ -250,6 +250,7 @@ describe('logWeights', () => {
         kernel: tf.tensor2d([0.5, -1], [2, 1]),
         counter: tf.tensor1d([3, 4], 'int32'),
         mask: tf.tensor1d([1, 0], 'bool'),
+        seen: tf.tensor1d([5], 'int32'),
       };
       const weights = Object.entries(state).map(([name, tensor]) => ({
         name: `custom/${name}`,
@@ -269,9 +270,10 @@ describe('logWeights', () => {
       expect(floatsOf(only(values, 'weights/custom/counter', 2))).toEqual([3, 4]);
       expect(floatsOf(only(values, 'weights/custom/mask', 2))).toEqual([1, 0]);
       expect(floatsOf(only(values, 'weights/custom/kernel', 2))).toEqual([0.5, -1]);
+      expect(floatsOf(only(values, 'weights/custom/seen', 2))).toEqual([5]);
       expect(warnings).toEqual([
-        '"custom/counter" is int32; logging it converted to float32',
-        '"custom/mask" is bool; logging it converted to float32',
+        '"custom/counter" is int32: logging it, and any other int32 tensor, as float32',
+        '"custom/mask" is bool: logging it, and any other bool tensor, as float32',
       ]);
       tf.dispose(state);
     },

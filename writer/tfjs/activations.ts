@@ -49,11 +49,13 @@ export async function logActivations(
   checkStep(step);
   checkProbes(probes);
   const reporter = new Reporter(writer, options);
-  await reporter.guard('probe inputs', () => logProbeInputsOnce(writer, model, probes, step));
+  await reporter.guard('activation', 'probe inputs', () =>
+    logProbeInputsOnce(writer, model, probes, step),
+  );
 
   const maxValues = options.maxActivationValues ?? DEFAULT_MAX_ACTIVATION_VALUES;
   let captured: CapturedActivation[] = [];
-  await reporter.guard(`activations of model "${model.name}"`, async () => {
+  await reporter.guard('activation', `activations of model "${model.name}"`, async () => {
     captured = await captureActivations(model, probes.x, {
       maxValues,
       onOversize: (output, kept, shape) =>
@@ -66,7 +68,7 @@ export async function logActivations(
   const unitLabels = unitLabelsByLayer(model, options, reporter);
   for (const activation of captured) {
     const labels = unitLabels.get(activation.output.layer);
-    await reporter.guard(`activations of layer "${activation.output.name}"`, () =>
+    await reporter.guard('activation', `activations of layer "${activation.output.name}"`, () =>
       logLayer(writer, activation, probes, step, { ...options, labels }),
     );
   }

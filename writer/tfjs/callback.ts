@@ -84,7 +84,7 @@ export class LensboardCallback extends tf.Callback {
 
   override async onBatchEnd(_batch: number, logs?: Logs): Promise<void> {
     const step = this.step++;
-    await this.reporter.guard('batch metrics', async () => {
+    await this.reporter.guard('metric', 'batch metrics', async () => {
       if (step % (this.options.batchMetricsEvery ?? 1) === 0)
         await this.logMetrics('batch', logs, step);
     });
@@ -94,14 +94,16 @@ export class LensboardCallback extends tf.Callback {
 
   override async onEpochEnd(epoch: number, logs?: Logs): Promise<void> {
     // Epoch metrics use the epoch as step, as TensorBoard's Keras callback does.
-    await this.reporter.guard('epoch metrics', () => this.logMetrics('epoch', logs, epoch));
+    await this.reporter.guard('metric', 'epoch metrics', () =>
+      this.logMetrics('epoch', logs, epoch),
+    );
     if (this.options.snapshotOnEpochEnd !== false && this.step > 0) {
       await this.snapshot(this.step - 1);
     }
   }
 
   override async onTrainEnd(): Promise<void> {
-    await this.reporter.guard('the final flush', async () => {
+    await this.reporter.guard('flush', 'the final flush', async () => {
       await this.writer.flush();
     });
   }
@@ -110,7 +112,7 @@ export class LensboardCallback extends tf.Callback {
   async snapshot(step: number): Promise<void> {
     if (step === this.lastSnapshot) return;
     this.lastSnapshot = step;
-    await this.reporter.guard('a snapshot', async () => {
+    await this.reporter.guard('snapshot', 'a snapshot', async () => {
       const model = this.snapshotModel();
       if (this.options.probes) {
         await logActivations(this.writer, model, this.options.probes, step, this.options);

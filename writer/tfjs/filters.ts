@@ -56,10 +56,12 @@ export async function logFilters(
   const inputs = shape[shape.length - 2];
   const shownInputs = tiles.count / Math.max(1, filters);
   if (shownInputs < inputs) {
+    // One warning for every kernel cut: each grid's description says how far.
     reporter.warnOnce(
-      `filters:${layer.name}/${weight}`,
-      `kernel "${layer.name}/${weight}" has ${inputs} x ${filters} filters; ` +
-        `drawing the first ${shownInputs} input channels`,
+      'filters:cut',
+      `kernel "${layer.name}/${weight}" has ${inputs} x ${filters} filters, over the ` +
+        `${MAX_FILTER_TILES} a grid draws: drawing its first ${shownInputs} input channels, ` +
+        'as for any other kernel this large',
     );
   }
   const limit = finiteAbsMax(kernel);

@@ -23,7 +23,7 @@ export async function logGradients(
   checkStep(step);
   const reporter = new Reporter(writer, options);
   for (const [name, gradient] of Object.entries(grads)) {
-    await reporter.guard(`gradient "${name}"`, async () => {
+    await reporter.guard('gradient', `gradient "${name}"`, async () => {
       const values = await readAsFloat(gradient, name, reporter);
       if (!values) return;
       await writer.scalar(`gradient_norms/${name}`, l2Norm(values), step);

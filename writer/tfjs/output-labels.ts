@@ -43,7 +43,7 @@ export function unitLabelsByLayer(
       const labels = checkedLabels(options.outputLabels, output);
       for (const layer of classLayers(output)) labelled.set(layer, labels);
     } catch (cause) {
-      reporter.error(`unit labels of layer "${output.sourceLayer.name}"`, cause);
+      reporter.error('unit label', `unit labels of layer "${output.sourceLayer.name}"`, cause);
     }
   }
   return labelled;

@@ -1,8 +1,10 @@
 /**
  * How the tfjs adapter reports trouble without disturbing training: failures go
- * to the user's `onError` hook, else to one console warning per kind; advisory
- * warnings (a skipped layer, a converted int tensor) go to `onWarning`, else to
- * the console, each kind once per writer.
+ * to the user's `onError` hook, else to one console warning per kind of
+ * logging (metrics, activations, weights, ...), so that one cause (a closed
+ * writer, a full disk) gives a few lines however large the model; advisory
+ * warnings (a layer over the cap, a converted int tensor) go to `onWarning`,
+ * else to the console, each kind once per writer.
  */
 
 export interface ReportOptions {
@@ -11,6 +13,13 @@ export interface ReportOptions {
   /** Receives advisory warnings; without it they go to `console.warn`. */
   onWarning?: (message: string) => void;
 }
+
+/**
+ * What a failure was logging, for the once-per-kind console warning: every
+ * layer's activations share `activation`, every variable `weight`.
+ */
+export type FailureKind =
+  'metric' | 'activation' | 'weight' | 'gradient' | 'unit label' | 'snapshot' | 'flush';
 
 /**
  * Keys of the warnings already given, per writer: a warning repeats neither
@@ -38,11 +47,11 @@ export class Reporter {
     else console.warn(`lensboard: ${message}`);
   }
 
-  /** Reports a failure of logging `what`; never throws. */
-  error(what: string, cause: unknown): void {
+  /** Reports a failure of logging `what` (one item of `kind`); never throws. */
+  error(kind: FailureKind, what: string, cause: unknown): void {
     const error = new Error(`lensboard could not log ${what}: ${describe(cause)}`, { cause });
     if (!this.options.onError) {
-      this.warnOnce(`error:${what}`, `${error.message} (further failures of this kind are silent)`);
+      this.warnOnce(`error:${kind}`, `${error.message} (further ${kind} failures are silent)`);
       return;
     }
     try {
@@ -53,11 +62,11 @@ export class Reporter {
   }
 
   /** Runs `action`, reporting instead of throwing if it fails. */
-  async guard(what: string, action: () => Promise<void> | void): Promise<void> {
+  async guard(kind: FailureKind, what: string, action: () => Promise<void> | void): Promise<void> {
     try {
       await action();
     } catch (cause) {
-      this.error(what, cause);
+      this.error(kind, what, cause);
     }
   }
 }

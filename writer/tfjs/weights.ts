@@ -39,7 +39,7 @@ export async function logWeights(
   for (const layer of weightedLayers(model)) {
     const labels = unitLabels.get(layer);
     for (const variable of layer.weights) {
-      await reporter.guard(`weight "${variable.name}"`, () =>
+      await reporter.guard('weight', `weight "${variable.name}"`, () =>
         logVariable(writer, layer, variable, step, reporter, { ...options, labels }),
       );
     }
@@ -95,8 +95,9 @@ function isDenseKernel(layer: Layer, weight: string, shape: readonly number[]): 
 }
 
 /**
- * A tensor's values as float32. Integer and boolean tensors are converted with
- * one warning per name; string and complex tensors are skipped with one.
+ * A tensor's values as float32. Integer and boolean tensors are converted,
+ * string and complex ones skipped, with one warning per dtype naming the
+ * first tensor: a custom layer's int state in every layer is one cause.
  * The tensor is read, never disposed: a variable's value belongs to tfjs.
  */
 export async function readAsFloat(
@@ -105,14 +106,18 @@ export async function readAsFloat(
   reporter: Reporter,
 ): Promise<Float32Array | undefined> {
   if (tensor.dtype === 'string' || tensor.dtype === 'complex64') {
-    reporter.warnOnce(`dtype:${name}`, `"${name}" is ${tensor.dtype}, not numbers; not logging it`);
+    const dtype = tensor.dtype;
+    reporter.warnOnce(
+      `dtype:${dtype}`,
+      `"${name}" is ${dtype}, not numbers: not logging it, nor any other ${dtype} tensor`,
+    );
     return undefined;
   }
   const data = (await tensor.data()) as Float32Array | Int32Array | Uint8Array;
   if (data instanceof Float32Array) return data;
   reporter.warnOnce(
-    `dtype:${name}`,
-    `"${name}" is ${tensor.dtype}; logging it converted to float32`,
+    `dtype:${tensor.dtype}`,
+    `"${name}" is ${tensor.dtype}: logging it, and any other ${tensor.dtype} tensor, as float32`,
   );
   return Float32Array.from(data);
 }
