@@ -245,11 +245,69 @@ describe('logActivations', () => {
     const probes = { x, ids: [1, 2, 3], labels: [0, 0, 0] };
     await expect(logActivations(writer, model, probes, NaN)).rejects.toThrow('invalid step: NaN');
     await expect(logActivations(writer, model, { ...probes, ids: [1] }, 0)).rejects.toThrow(
-      'invalid probes: ids has 1 entries, want 3',
+      'invalid probes.ids: 1 entries (want 3 integers, one per probe)',
     );
     await writer.close();
     expect(readRun(runDir)).toEqual([]);
     x.dispose();
     model.dispose();
+  });
+});
+
+describe('argument checks of logActivations', () => {
+  async function rejected(probes: object, options: object) {
+    const model = tinyModel();
+    const runDir = mkdtempSync(join(tmpdir(), 'lensboard-tfjs-args-'));
+    const writer = new SummaryWriter(runDir);
+    const before = tf.memory().numTensors;
+    const result = logActivations(writer, model, probes as never, 0, options);
+    const error = await result.then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(tf.memory().numTensors).toBe(before);
+    await writer.close();
+    expect(readRun(runDir)).toEqual([]);
+    model.dispose();
+    return error?.message;
+  }
+
+  it('rejects topK and maxActivationValues that are not integers >= 1, naming the option', async () => {
+    const x = tf.tensor4d(PIXELS.flat(), [3, 2, 2, 1]);
+    const probes = { x, ids: [1, 2, 3], labels: [0, 0, 0] };
+    expect(await rejected(probes, { topK: -1 })).toBe('invalid topK: -1 (want an integer >= 1)');
+    expect(await rejected(probes, { topK: 2.5 })).toBe('invalid topK: 2.5 (want an integer >= 1)');
+    expect(await rejected(probes, { maxActivationValues: NaN })).toBe(
+      'invalid maxActivationValues: NaN (want an integer >= 1)',
+    );
+    expect(await rejected(probes, { grids: 'no' })).toBe(
+      'invalid grids: "no" (want true or false)',
+    );
+    x.dispose();
+  });
+
+  it('rejects probes.x given as a nested array, saying what is accepted', async () => {
+    const message = await rejected(
+      { x: PIXELS.map((row) => row.map((v) => [v])), ids: [1, 2, 3], labels: [0, 0, 0] },
+      {},
+    );
+    expect(message).toBe(
+      'invalid probes.x: a nested array (want a tf.Tensor [probes, ...input shape], ' +
+        'or one per input of a multi-input model; convert a nested array with tf.tensor(...))',
+    );
+  });
+
+  it('rejects ids and labels that are not one integer per probe, naming the field', async () => {
+    const x = tf.tensor4d(PIXELS.flat(), [3, 2, 2, 1]);
+    expect(await rejected({ x, ids: [1, 2, 3], labels: [0, 0] }, {})).toBe(
+      'invalid probes.labels: 2 entries (want 3 integers, one per probe, -1 if unknown)',
+    );
+    expect(await rejected({ x, ids: [1, 2.5, 3], labels: [0, 0, 0] }, {})).toBe(
+      'invalid probes.ids[1]: 2.5 (want 3 integers, one per probe)',
+    );
+    expect(await rejected({ x, labels: [0, 0, 0] }, {})).toBe(
+      'invalid probes.ids: undefined (want 3 integers, one per probe)',
+    );
+    x.dispose();
   });
 });

@@ -197,6 +197,41 @@ function deeperCnn(): tf.Sequential {
 }
 
 describe('lensboardCallback diagnostics', () => {
+  const inertWriter: SummarySink = {
+    scalar() {},
+    image() {},
+    histogram() {},
+    tensor() {},
+    flush() {},
+  };
+
+  it.each([
+    [{ initialStep: -3 }, 'invalid initialStep: -3 (want an integer >= 0)'],
+    [{ initialStep: 1.5 }, 'invalid initialStep: 1.5 (want an integer >= 0)'],
+    [{ topK: -1 }, 'invalid topK: -1 (want an integer >= 1)'],
+    [{ topK: 2.5 }, 'invalid topK: 2.5 (want an integer >= 1)'],
+    [{ maxActivationValues: NaN }, 'invalid maxActivationValues: NaN (want an integer >= 1)'],
+    [{ snapshotOnEpochEnd: 'yes' }, 'invalid snapshotOnEpochEnd: "yes" (want true or false)'],
+    [{ histograms: 0 }, 'invalid histograms: 0 (want true or false)'],
+    [{ onError: 'log' }, 'invalid onError: "log" (want a function)'],
+  ])('rejects %o when it is made, naming the option and its value', (options, message) => {
+    expect(() => lensboardCallback(inertWriter, options as never)).toThrow(message);
+  });
+
+  it('rejects probes.x given as a nested array, and ids of the wrong length, when it is made', () => {
+    const nested = { x: [[[[0]], [[1]]]], ids: [0], labels: [0] };
+    expect(() => lensboardCallback(inertWriter, { probes: nested as never })).toThrow(
+      /^invalid probes\.x: a nested array \(want a tf\.Tensor \[probes, \.\.\.input shape\]/,
+    );
+    const x = tf.zeros([2, 4, 4, 1]);
+    const before = tf.memory().numTensors;
+    expect(() =>
+      lensboardCallback(inertWriter, { probes: { x, ids: [0], labels: [0, 1] } }),
+    ).toThrow('invalid probes.ids: 1 entries (want 2 integers, one per probe)');
+    expect(tf.memory().numTensors).toBe(before);
+    x.dispose();
+  });
+
   it(
     'warns once per kind of logging for a closed writer, ' +
       'the same few warnings however many layers and weights the model has',

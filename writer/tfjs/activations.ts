@@ -12,17 +12,24 @@ import { renderGrid, vectorTiles, type TileSet } from './grids.js';
 import { activationName, type LayersModel } from './layers.js';
 import { encodeRgbPng } from './png.js';
 import { unitLabelsByLayer, type OutputLabelOptions } from './output-labels.js';
+import {
+  checkBooleanOption,
+  checkIntegerOption,
+  checkOptionsObject,
+  checkReportOptions,
+} from './options.js';
 import { checkProbes, logProbeInputsOnce, type ProbeBatch } from './probes.js';
 import { Reporter, type ReportOptions } from './report.js';
 import type { SummarySink } from './sink.js';
 
 export interface ActivationOptions extends ReportOptions, OutputLabelOptions {
-  /** Probes listed per channel in `activation_top/<layer>`; default 5. */
+  /** Probes listed per channel in `activation_top/<layer>`, an integer >= 1; default 5. */
   topK?: number;
   /**
    * Layer outputs with more values than this over the whole probe batch keep
    * only as many leading probes as fit, or are skipped when one probe does not
-   * fit; a warning names the layer. Default 4M (16 MB of float32).
+   * fit; a warning names the layer. An integer >= 1; default 4M (16 MB of
+   * float32).
    */
   maxActivationValues?: number;
   /** Write `activation_grid/<layer>` PNGs; default true. */
@@ -36,8 +43,9 @@ const MAX_GRID_TILES = 1024;
 
 /**
  * Logs every layer's activations for `probes` at `step`. Invalid arguments
- * throw before anything is logged; a failure in one layer is reported through
- * `onError` (or one console warning) and the other layers are still logged.
+ * and options throw before anything is logged; a failure in one layer is
+ * reported through `onError` (or one console warning) and the other layers
+ * are still logged.
  */
 export async function logActivations(
   writer: SummarySink,
@@ -48,6 +56,7 @@ export async function logActivations(
 ): Promise<void> {
   checkStep(step);
   checkProbes(probes);
+  checkActivationOptions(options);
   const reporter = new Reporter(writer, options);
   await reporter.guard('activation', 'probe inputs', () =>
     logProbeInputsOnce(writer, model, probes, step),
@@ -72,6 +81,15 @@ export async function logActivations(
       logLayer(writer, activation, probes, step, { ...options, labels }),
     );
   }
+}
+
+/** Throws naming the option for an activation option of the wrong kind or range. */
+export function checkActivationOptions(options: ActivationOptions): void {
+  checkOptionsObject(options);
+  checkReportOptions(options);
+  checkIntegerOption('topK', options.topK, 1);
+  checkIntegerOption('maxActivationValues', options.maxActivationValues, 1);
+  checkBooleanOption('grids', options.grids);
 }
 
 function oversizeMessage(

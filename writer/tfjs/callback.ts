@@ -3,7 +3,9 @@
  * logs fit's metrics every batch and epoch, and snapshots activations (of the
  * probe batch) and weights every `snapshotEvery` batches and at each epoch's
  * end. Steps count batches over the callback's life, from `initialStep`, so a
- * second `fit` continues the same axes. Logging never throws into training.
+ * second `fit` continues the same axes. Options are checked when the callback
+ * is made (a bad one throws there); after that, logging never throws into
+ * training.
  *
  * It works with whichever tfjs copy runs `fit`. A copy other than lensboard's
  * (a project that installs lensboard by path keeps both) does not recognise
@@ -15,13 +17,15 @@
  * list lensboard's callback after them.
  */
 import type * as tfjs from '@tensorflow/tfjs';
-import { logActivations, type ActivationOptions } from './activations.js';
+import { describe } from '../arguments.js';
+import { checkActivationOptions, logActivations, type ActivationOptions } from './activations.js';
 import { tf } from './backend.js';
 import type { LayersModel } from './layers.js';
+import { checkBooleanOption, checkIntegerOption } from './options.js';
 import { checkProbes, type ProbeBatch } from './probes.js';
 import { Reporter } from './report.js';
 import type { SummarySink } from './sink.js';
-import { logWeights, type WeightOptions } from './weights.js';
+import { checkWeightOptions, logWeights, type WeightOptions } from './weights.js';
 
 export interface CallbackOptions extends ActivationOptions, WeightOptions {
   /** The probe batch whose activations are logged; without it only weights are. */
@@ -36,7 +40,7 @@ export interface CallbackOptions extends ActivationOptions, WeightOptions {
   snapshotEvery?: number;
   /** Also snapshot after each epoch's last batch; default true. */
   snapshotOnEpochEnd?: boolean;
-  /** The step of the first batch; default 0. */
+  /** The step of the first batch, an integer >= 0; default 0. */
   initialStep?: number;
   /**
    * The model to snapshot when `fit` does not hand it over with `setModel`:
@@ -62,9 +66,7 @@ export class LensboardCallback extends tf.Callback {
     private readonly options: CallbackOptions = {},
   ) {
     super();
-    checkCadence('batchMetricsEvery', options.batchMetricsEvery, 1);
-    checkCadence('snapshotEvery', options.snapshotEvery, 0);
-    if (options.probes) checkProbes(options.probes);
+    checkCallbackOptions(options);
     this.step = options.initialStep ?? 0;
     this.reporter = new Reporter(writer, options);
     // Another tfjs copy calls the hooks unbound (see the file's comment).
@@ -145,9 +147,19 @@ async function scalarOf(value: number | tfjs.Tensor): Promise<number> {
   return typeof value === 'number' ? value : (await value.data())[0];
 }
 
-function checkCadence(name: string, value: number | undefined, min: number): void {
-  if (value === undefined || (Number.isSafeInteger(value) && value >= min)) return;
-  throw new RangeError(`invalid ${name}: ${value} (want an integer >= ${min})`);
+/** Throws naming the option for any option of the wrong kind or range. */
+function checkCallbackOptions(options: CallbackOptions): void {
+  checkActivationOptions(options);
+  checkWeightOptions(options);
+  checkIntegerOption('batchMetricsEvery', options.batchMetricsEvery, 1);
+  checkIntegerOption('snapshotEvery', options.snapshotEvery, 0);
+  checkIntegerOption('initialStep', options.initialStep, 0);
+  checkBooleanOption('snapshotOnEpochEnd', options.snapshotOnEpochEnd);
+  if (options.probes !== undefined) checkProbes(options.probes);
+  const model = options.model as Partial<LayersModel> | undefined;
+  if (model !== undefined && (typeof model !== 'object' || !Array.isArray(model?.layers))) {
+    throw new TypeError(`invalid model: ${describe(model)} (want a tfjs LayersModel)`);
+  }
 }
 
 /** The callback for `model.fit(x, y, { callbacks: [lensboardCallback(writer, options)] })`. */

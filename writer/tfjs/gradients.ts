@@ -5,6 +5,7 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { checkStep } from '../arguments.js';
+import { checkOptionsObject, checkReportOptions } from './options.js';
 import { Reporter, type ReportOptions } from './report.js';
 import type { SummarySink } from './sink.js';
 import { readAsFloat } from './weights.js';
@@ -21,6 +22,8 @@ export async function logGradients(
   options: ReportOptions = {},
 ): Promise<void> {
   checkStep(step);
+  checkOptionsObject(options);
+  checkReportOptions(options);
   const reporter = new Reporter(writer, options);
   for (const [name, gradient] of Object.entries(grads)) {
     await reporter.guard('gradient', `gradient "${name}"`, async () => {

@@ -4,6 +4,7 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { TensorRole } from '../../proto/index.js';
+import { describe } from '../arguments.js';
 import type { LayersModel } from './layers.js';
 import type { SummarySink } from './sink.js';
 
@@ -20,26 +21,77 @@ export function probeInputs(probes: ProbeBatch): tfjs.Tensor[] {
   return Array.isArray(probes.x) ? probes.x : [probes.x];
 }
 
-/** Throws a clear error for a probe batch whose parts do not agree. */
+/**
+ * Whether `value` is a tfjs tensor. Duck-typed, not `instanceof`: the probes
+ * may be tensors of another tfjs copy than lensboard's.
+ */
+function isTensor(value: unknown): value is tfjs.Tensor {
+  const tensor = value as Partial<tfjs.Tensor> | null;
+  return (
+    typeof tensor === 'object' &&
+    tensor !== null &&
+    Array.isArray(tensor.shape) &&
+    typeof tensor.data === 'function' &&
+    typeof tensor.slice === 'function'
+  );
+}
+
+const WANT_X =
+  'want a tf.Tensor [probes, ...input shape], or one per input of a multi-input model; ' +
+  'convert a nested array with tf.tensor(...)';
+
+/**
+ * Throws a clear error, naming the field, for a probe batch whose parts are
+ * of the wrong kind or do not agree: `x` must be tensors (a nested JS array
+ * is not converted, since the adapter would then own a tensor no one
+ * disposes), `ids` and `labels` one integer per probe.
+ */
 export function checkProbes(probes: ProbeBatch): void {
-  const inputs = probeInputs(probes);
-  if (inputs.length === 0) throw new TypeError('invalid probes: x holds no tensor');
+  if (typeof probes !== 'object' || probes === null) {
+    throw new TypeError(`invalid probes: ${describe(probes)} (want { x, ids, labels })`);
+  }
+  const inputs = checkedInputs(probes.x);
   const count = inputs[0].shape[0];
   for (const [index, input] of inputs.entries()) {
-    if (input.isDisposed) throw new TypeError(`invalid probes: x[${index}] is disposed`);
+    const name =
+      inputs.length === 1 && !Array.isArray(probes.x) ? 'probes.x' : `probes.x[${index}]`;
+    if (input.isDisposed) {
+      throw new TypeError(`invalid ${name}: the tensor is disposed (keep it until training ends)`);
+    }
     if (input.rank < 1 || input.shape[0] !== count) {
       throw new RangeError(
-        `invalid probes: x[${index}] has shape [${input.shape}], want ${count} probes on axis 0`,
+        `invalid ${name}: shape [${input.shape.join(', ')}], want ${count} probes on axis 0`,
       );
     }
   }
-  for (const field of ['ids', 'labels'] as const) {
-    if (!Array.isArray(probes[field]) || probes[field].length !== count) {
-      throw new RangeError(
-        `invalid probes: ${field} has ${probes[field]?.length} entries, ` +
-          `want ${count} (one per probe)`,
-      );
-    }
+  for (const field of ['ids', 'labels'] as const) checkPerProbe(field, probes[field], count);
+}
+
+function checkedInputs(x: unknown): tfjs.Tensor[] {
+  if (isTensor(x)) return [x];
+  if (!Array.isArray(x) || x.length === 0 || !x.every(isTensor)) {
+    const what =
+      Array.isArray(x) && x.length > 0 && !x.some(isTensor) ? 'a nested array' : describe(x);
+    throw new TypeError(`invalid probes.x: ${what} (${WANT_X})`);
+  }
+  return x;
+}
+
+/** Ids and labels are int32 in `TensorMetadata`. */
+const INT32_MAX = 2 ** 31 - 1;
+
+function checkPerProbe(field: 'ids' | 'labels', values: unknown, count: number): void {
+  const unknown = field === 'labels' ? ', -1 if unknown' : '';
+  const want = `want ${count} integers, one per probe${unknown}`;
+  if (!Array.isArray(values)) {
+    throw new TypeError(`invalid probes.${field}: ${describe(values)} (${want})`);
+  }
+  if (values.length !== count) {
+    throw new RangeError(`invalid probes.${field}: ${values.length} entries (${want})`);
+  }
+  const bad = values.findIndex((value) => !Number.isInteger(value) || Math.abs(value) > INT32_MAX);
+  if (bad >= 0) {
+    throw new RangeError(`invalid probes.${field}[${bad}]: ${describe(values[bad])} (${want})`);
   }
 }
 

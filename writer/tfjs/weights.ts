@@ -8,6 +8,7 @@ import { checkStep } from '../arguments.js';
 import { isDrawableKernel, logFilters } from './filters.js';
 import { weightedLayers, type Layer, type LayersModel } from './layers.js';
 import { unitLabelsByLayer, type OutputLabelOptions } from './output-labels.js';
+import { checkBooleanOption, checkOptionsObject, checkReportOptions } from './options.js';
 import { Reporter, type ReportOptions } from './report.js';
 import type { SummarySink } from './sink.js';
 import { logTemplates } from './templates.js';
@@ -34,6 +35,7 @@ export async function logWeights(
   options: WeightOptions = {},
 ): Promise<void> {
   checkStep(step);
+  checkWeightOptions(options);
   const reporter = new Reporter(writer, options);
   const unitLabels = unitLabelsByLayer(model, options, reporter);
   for (const layer of weightedLayers(model)) {
@@ -43,6 +45,15 @@ export async function logWeights(
         logVariable(writer, layer, variable, step, reporter, { ...options, labels }),
       );
     }
+  }
+}
+
+/** Throws naming the option for a weight option of the wrong kind. */
+export function checkWeightOptions(options: WeightOptions): void {
+  checkOptionsObject(options);
+  checkReportOptions(options);
+  for (const name of ['histograms', 'filters', 'templates'] as const) {
+    checkBooleanOption(name, options[name]);
   }
 }
 
