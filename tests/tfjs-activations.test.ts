@@ -254,6 +254,126 @@ describe('logActivations', () => {
   });
 });
 
+/** 16 probes through a wide conv (8 x 8 x 16 = 1024 values a probe), pooled to 16, then 3 units. */
+function wideModel(): tf.Sequential {
+  const model = tf.sequential();
+  model.add(
+    tf.layers.conv2d({
+      inputShape: [8, 8, 1],
+      filters: 16,
+      kernelSize: 3,
+      padding: 'same',
+      name: 'wide',
+    }),
+  );
+  model.add(tf.layers.globalAveragePooling2d({ name: 'pool' }));
+  model.add(tf.layers.dense({ units: 3, name: 'out' }));
+  return model;
+}
+
+/**
+ * Logs the wide model's activations with `options` and without (the whole
+ * batch in one pass), each to its own run; `peakBytes` is the most tensor
+ * memory held at once beyond what was held before (tf.profile's peak is the
+ * engine's total at its fullest kernel).
+ */
+async function logWide(options: object) {
+  const model = wideModel();
+  const x = tf.randomUniform([16, 8, 8, 1], -1, 1, 'float32', 7);
+  disposers.push(() => {
+    x.dispose();
+    model.dispose();
+  });
+  const probes = { x, ids: [...Array(16).keys()], labels: Array(16).fill(-1) };
+  const run = async (opts: object) => {
+    const runDir = mkdtempSync(join(tmpdir(), 'lensboard-tfjs-cap-'));
+    const writer = new SummaryWriter(runDir);
+    const before = tf.memory();
+    const profile = await tf.profile(
+      () => logActivations(writer, model, probes, 0, opts) as unknown as tf.TensorContainer,
+    );
+    const leaked = tf.memory().numTensors - before.numTensors;
+    await writer.close();
+    return { values: readRun(runDir), leaked, peakBytes: profile.peakBytes - before.numBytes };
+  };
+  return { capped: await run(options), whole: await run({}) };
+}
+
+describe('the activation cap', () => {
+  it(
+    'leaves a layer over the cap for one probe out of the capture, ' +
+      'so its output for the batch is never held, and logs the layers after it unchanged',
+    async () => {
+      const warnings: string[] = [];
+      const { capped, whole } = await logWide({
+        maxActivationValues: 512,
+        onWarning: (m: string) => warnings.push(m),
+      });
+      expect([capped.leaked, whole.leaked]).toEqual([0, 0]);
+      expect(tagsOf(capped.values).has('activations/wide')).toBe(false);
+      // The wide output of all 16 probes is 64 KiB; one probe's is 4 KiB.
+      expect(whole.peakBytes).toBeGreaterThan(16 * 1024 * 4);
+      expect(capped.peakBytes).toBeLessThan(16 * 1024);
+      for (const tag of ['activations/pool', 'activations/out', 'activation_stats/pool']) {
+        expect(floatsOf(only(capped.values, tag, 0)), tag).toEqual(
+          floatsOf(only(whole.values, tag, 0)),
+        );
+      }
+      expect(warnings).toEqual([
+        'activations over the maxActivationValues cap of 512 values for 16 probes: ' +
+          'layer "wide" [16, 8, 8, 16]: not logging it. Raise the cap or use fewer probes to log more',
+      ]);
+    },
+  );
+
+  it(
+    'runs the probes through in chunks when a layer is large per probe, ' +
+      'keeping the leading probes exactly as one whole-batch run gives them',
+    async () => {
+      // 8192 values keep 8 probes of "wide"; chunks of 7 probes hold 7 * 1043 values.
+      const { capped, whole } = await logWide({ maxActivationValues: 8192, onWarning: () => {} });
+      expect(capped.leaked).toBe(0);
+      expect(capped.peakBytes).toBeLessThan(whole.peakBytes / 2);
+      const wide = only(capped.values, 'activations/wide', 0);
+      expect(shapeOf(wide)).toEqual([8, 8, 8, 16]);
+      expect(floatsOf(wide)).toEqual(
+        floatsOf(only(whole.values, 'activations/wide', 0)).slice(0, 8 * 1024),
+      );
+      expect(metadataOf(capped.values, 'activations/wide').probeIds).toEqual([
+        0, 1, 2, 3, 4, 5, 6, 7,
+      ]);
+      for (const tag of ['activations/pool', 'activations/out', 'activation_top/out']) {
+        expect(floatsOf(only(capped.values, tag, 0)), tag).toEqual(
+          floatsOf(only(whole.values, tag, 0)),
+        );
+      }
+    },
+  );
+
+  it('warns once per writer about the layers over the cap, however many steps log', async () => {
+    const model = tinyModel();
+    const x = tf.tensor4d(PIXELS.flat(), [3, 2, 2, 1]);
+    const runDir = mkdtempSync(join(tmpdir(), 'lensboard-tfjs-cap-once-'));
+    const writer = new SummaryWriter(runDir);
+    const warnings: string[] = [];
+    const options = { maxActivationValues: 4, onWarning: (m: string) => warnings.push(m) };
+    const before = tf.memory().numTensors;
+    for (const step of [0, 1, 2]) {
+      await logActivations(writer, model, { x, ids: [1, 2, 3], labels: [0, 0, 0] }, step, options);
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    await writer.close();
+    // "conv" and "flat" (8 values a probe) are out; "out" (2 a probe) keeps 2 of 3 probes.
+    expect(warnings).toEqual([
+      'activations over the maxActivationValues cap of 4 values for 3 probes: ' +
+        'layer "conv" [3, 2, 2, 2]: not logging it; layer "flat" [3, 8]: not logging it; ' +
+        'layer "out" [3, 2]: logging its first 2 probes. Raise the cap or use fewer probes to log more',
+    ]);
+    x.dispose();
+    model.dispose();
+  });
+});
+
 describe('argument checks of logActivations', () => {
   async function rejected(probes: object, options: object) {
     const model = tinyModel();

@@ -5,7 +5,7 @@
  */
 import { TensorRole, type TensorMetadata } from '../../proto/index.js';
 import { checkStep } from '../arguments.js';
-import { captureActivations, type CapturedActivation } from './capture.js';
+import { captureActivations, type CapturedActivation, type OversizeOutput } from './capture.js';
 import { STAT_NAMES, activationLayout, channelStats, topProbes } from './channel-stats.js';
 import { activationScale, formatLimit, type ColourScale } from './colormap.js';
 import { renderGrid, vectorTiles, type TileSet } from './grids.js';
@@ -28,8 +28,10 @@ export interface ActivationOptions extends ReportOptions, OutputLabelOptions {
   /**
    * Layer outputs with more values than this over the whole probe batch keep
    * only as many leading probes as fit, or are skipped when one probe does not
-   * fit; a warning names the layer. An integer >= 1; default 4M (16 MB of
-   * float32).
+   * fit; a warning names the layers. The cap bounds memory too: a skipped
+   * layer is not captured, and probes run through in chunks whose captured
+   * outputs hold at most this many values. An integer >= 1; default 4M (16 MB
+   * of float32).
    */
   maxActivationValues?: number;
   /** Write `activation_grid/<layer>` PNGs; default true. */
@@ -65,14 +67,9 @@ export async function logActivations(
   const maxValues = options.maxActivationValues ?? DEFAULT_MAX_ACTIVATION_VALUES;
   let captured: CapturedActivation[] = [];
   await reporter.guard('activation', `activations of model "${model.name}"`, async () => {
-    captured = await captureActivations(model, probes.x, {
-      maxValues,
-      onOversize: (output, kept, shape) =>
-        reporter.warnOnce(
-          `oversize:${output.name}`,
-          oversizeMessage(output.name, kept, shape, maxValues),
-        ),
-    });
+    const { activations, oversize } = await captureActivations(model, probes.x, maxValues);
+    if (oversize.length > 0) warnOversize(reporter, oversize, maxValues);
+    captured = activations;
   });
   const unitLabels = unitLabelsByLayer(model, options, reporter);
   for (const activation of captured) {
@@ -92,18 +89,26 @@ export function checkActivationOptions(options: ActivationOptions): void {
   checkBooleanOption('grids', options.grids);
 }
 
-function oversizeMessage(
-  name: string,
-  kept: number,
-  shape: readonly number[],
-  cap: number,
-): string {
-  const what =
-    `layer "${name}" outputs [${shape.join(', ')}] for the probe batch, ` +
-    `over the ${cap}-value cap`;
-  return kept > 0
-    ? `${what}; logging its first ${kept} probes`
-    : `${what}; not logging its activations`;
+/** Layers named in the warning about outputs over the cap; the rest are counted. */
+const OVERSIZE_NAMED = 4;
+
+/**
+ * One warning for all outputs over the cap, given once per writer and set of
+ * layers: the cap is one cause, however many layers it cuts.
+ */
+function warnOversize(reporter: Reporter, oversize: OversizeOutput[], cap: number): void {
+  const probes = oversize[0].shape[0];
+  const named = oversize.slice(0, OVERSIZE_NAMED).map(({ output, kept, shape }) => {
+    const what = `layer "${output.name}" [${shape.join(', ')}]`;
+    return kept > 0 ? `${what}: logging its first ${kept} probes` : `${what}: not logging it`;
+  });
+  const more = oversize.length - named.length;
+  if (more > 0) named.push(`${more} more layers are cut the same way`);
+  reporter.warnOnce(
+    `oversize:${oversize.map(({ output }) => output.name).join(',')}`,
+    `activations over the maxActivationValues cap of ${cap} values for ${probes} probes: ` +
+      `${named.join('; ')}. Raise the cap or use fewer probes to log more`,
+  );
 }
 
 async function logLayer(
