@@ -284,22 +284,100 @@ describe('logGradients', () => {
   it(
     'logs each gradient L2 norm as a scalar ' + 'and its values as a histogram, disposing nothing',
     async () => {
+      const model = tf.sequential();
+      model.add(tf.layers.dense({ inputShape: [2], units: 2, name: 'dense' }));
+      const [kernel, bias] = model.layers[0].weights.map((variable) => variable.name);
       const runDir = mkdtempSync(join(tmpdir(), 'lensboard-tfjs-g-'));
       const writer = new SummaryWriter(runDir);
       const grads = {
-        'dense/kernel': tf.tensor2d([3, 0, 0, 4], [2, 2]),
-        'dense/bias': tf.tensor1d([NaN, 1]),
+        [kernel]: tf.tensor2d([3, 0, 0, 4], [2, 2]),
+        [bias]: tf.tensor1d([NaN, 1]),
       };
       const before = tf.memory().numTensors;
-      await logGradients(writer, grads, 9);
+      await logGradients(writer, model, grads, 9);
       expect(tf.memory().numTensors).toBe(before);
       await writer.close();
       const values = readRun(runDir);
       expect(floatsOf(only(values, 'gradient_norms/dense/kernel', 9))).toEqual([5]);
       expect(floatsOf(only(values, 'gradient_norms/dense/bias', 9))).toEqual([NaN]);
       expect(tagsOf(values)).toContain('gradients/dense/kernel');
-      expect(grads['dense/kernel'].isDisposed).toBe(false);
+      expect(grads[kernel].isDisposed).toBe(false);
       tf.dispose(grads);
+      model.dispose();
     },
   );
+
+  it(
+    'names gradients <layer>/<weight> as weights are named, ' +
+      'not by the variable names tfjs makes unique per process',
+    async () => {
+      // The second model's variables are `lin/kernel_<n>`: tfjs uniquifies them.
+      const models = [0, 1].map(() => {
+        const model = tf.sequential();
+        model.add(tf.layers.dense({ inputShape: [2], units: 1, name: 'lin' }));
+        return model;
+      });
+      const model = models[1];
+      expect(model.layers[0].weights[0].name).not.toBe('lin/kernel');
+      const x = tf.ones([1, 2]);
+      const before = tf.memory().numTensors;
+      const { value, grads } = tf.variableGrads(
+        () => tf.tidy(() => (model.predict(x) as tf.Tensor).sum() as tf.Scalar),
+        model.trainableWeights.map((weight) => weight.read() as tf.Variable),
+      );
+      const runDir = mkdtempSync(join(tmpdir(), 'lensboard-tfjs-g-names-'));
+      const writer = new SummaryWriter(runDir);
+      await logGradients(writer, model, grads, 1);
+      await logWeights(writer, model, 1);
+      tf.dispose([value, grads]);
+      expect(tf.memory().numTensors).toBe(before);
+      await writer.close();
+
+      const tags = [...tagsOf(readRun(runDir))];
+      expect(tags.filter((tag) => tag.startsWith('gradient_norms/')).sort()).toEqual([
+        'gradient_norms/lin/bias',
+        'gradient_norms/lin/kernel',
+      ]);
+      expect(tags).toEqual(expect.arrayContaining(['gradients/lin/kernel', 'weights/lin/kernel']));
+      x.dispose();
+      models.forEach((m) => m.dispose());
+    },
+  );
+
+  it('logs a gradient of no variable of the model under its own name, with one warning', async () => {
+    const model = tf.sequential();
+    model.add(tf.layers.dense({ inputShape: [2], units: 1, name: 'lin' }));
+    const grads = { 'free/w': tf.tensor1d([3, 4]), 'free/v': tf.tensor1d([0]) };
+    const runDir = mkdtempSync(join(tmpdir(), 'lensboard-tfjs-g-free-'));
+    const writer = new SummaryWriter(runDir);
+    const warnings: string[] = [];
+    const before = tf.memory().numTensors;
+    await logGradients(writer, model, grads, 0, { onWarning: (m) => warnings.push(m) });
+    expect(tf.memory().numTensors).toBe(before);
+    await writer.close();
+    expect(floatsOf(only(readRun(runDir), 'gradient_norms/free/w', 0))).toEqual([5]);
+    expect(warnings).toEqual([
+      `gradient "free/w" is of no variable of model "${model.name}": ` +
+        'logging it, and any other such gradient, under its own name',
+    ]);
+    tf.dispose(grads);
+    model.dispose();
+  });
+
+  it('still takes the deprecated (writer, grads, step), warning once that tags follow tfjs names', async () => {
+    const runDir = mkdtempSync(join(tmpdir(), 'lensboard-tfjs-g-old-'));
+    const writer = new SummaryWriter(runDir);
+    const grads = { 'dense/kernel': tf.tensor2d([3, 0, 0, 4], [2, 2]) };
+    const warnings: string[] = [];
+    const before = tf.memory().numTensors;
+    for (const step of [0, 1]) {
+      await logGradients(writer, grads, step, { onWarning: (m) => warnings.push(m) });
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    await writer.close();
+    expect(floatsOf(only(readRun(runDir), 'gradient_norms/dense/kernel', 1))).toEqual([5]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^logGradients\(writer, grads, step\) is deprecated/);
+    tf.dispose(grads);
+  });
 });

@@ -23,6 +23,8 @@ export interface WeightOptions extends ReportOptions, OutputLabelOptions {
 }
 
 type LayerVariable = Layer['weights'][number];
+/** What naming needs of a variable: tfjs's layer variables have both names. */
+type LayerVariableName = { name: string; originalName?: string };
 
 /**
  * Logs every weight of `model` at `step`. An invalid step throws before
@@ -41,7 +43,7 @@ export async function logWeights(
   for (const layer of weightedLayers(model)) {
     const labels = unitLabels.get(layer);
     for (const variable of layer.weights) {
-      await reporter.guard('weight', `weight "${variable.name}"`, () =>
+      await reporter.guard('weight', `weight "${weightPath(layer, variable)}"`, () =>
         logVariable(writer, layer, variable, step, reporter, { ...options, labels }),
       );
     }
@@ -63,9 +65,18 @@ export function checkWeightOptions(options: WeightOptions): void {
  * the name given at creation is used where tfjs keeps it: tags and the
  * kernel/bias checks must not depend on how many models a process built.
  */
-export function weightName(variable: { name: string; originalName?: string }): string {
+export function weightName(variable: LayerVariableName): string {
   const name = variable.originalName ?? variable.name;
   return name.slice(name.lastIndexOf('/') + 1);
+}
+
+/**
+ * `<layer>/<weight>`, the one name of a variable in every tag about it
+ * (`weights/`, `weight_histograms/`, `gradients/`, ...): the layer's own name
+ * and the weight's short name, neither uniquified by tfjs.
+ */
+export function weightPath(layer: { name: string }, variable: LayerVariableName): string {
+  return `${layer.name}/${weightName(variable)}`;
 }
 
 async function logVariable(
@@ -76,13 +87,14 @@ async function logVariable(
   reporter: Reporter,
   options: WeightOptions & { labels?: string[] },
 ): Promise<void> {
-  const values = await readAsFloat(variable.read(), variable.name, reporter);
+  const path = weightPath(layer, variable);
+  const values = await readAsFloat(variable.read(), path, reporter);
   if (!values) return;
   const weight = weightName(variable);
   const shape = variable.shape.slice() as number[];
   // A Dense layer's kernel [inputs, units] and bias [units] hold its units last.
   const labels = layer.getClassName() === 'Dense' ? options.labels : undefined;
-  await writer.tensor(`weights/${layer.name}/${weight}`, values, shape, step, {
+  await writer.tensor(`weights/${path}`, values, shape, step, {
     role: TensorRole.WEIGHT,
     layerName: layer.name,
     layerKind: layer.getClassName(),
@@ -91,7 +103,7 @@ async function logVariable(
     ...(labels && { unitLabels: labels }),
   });
   if (options.histograms !== false) {
-    await writer.histogram(`weight_histograms/${layer.name}/${weight}`, values, step);
+    await writer.histogram(`weight_histograms/${path}`, values, step);
   }
   if (options.filters !== false && isDrawableKernel(layer, weight, shape)) {
     await logFilters(writer, layer, weight, values, shape, step, reporter);
