@@ -266,6 +266,53 @@ describe('lensboardCallback diagnostics', () => {
       expect(small[0]).toMatch(/^lensboard could not log batch metrics: event file .* is closed/);
     },
   );
+
+  it(
+    'keeps logging weights, templates and histograms when the probes are disposed during fit, ' +
+      'warning once that names the probes',
+    async () => {
+      const model = tinyCnn();
+      const { x, y } = data(8);
+      const probes = { x: x.slice(0, 2), ids: [0, 1], labels: [0, 1] };
+      const runDir = mkdtempSync(join(tmpdir(), 'lensboard-tfjs-cb-disposed-'));
+      const writer = new SummaryWriter(runDir);
+      const warnings: string[] = [];
+      const errors: Error[] = [];
+      const callback = lensboardCallback(writer, {
+        probes,
+        snapshotEvery: 1,
+        onWarning: (m) => warnings.push(m),
+        onError: (e) => errors.push(e),
+      });
+      // Listed after lensboard's: batch 0 is snapshotted before the probes go.
+      const disposer = new tf.CustomCallback({
+        onBatchEnd: async (batch) => {
+          if (batch === 0) probes.x.dispose();
+        },
+      });
+      const before = tf.memory().numTensors;
+      await model.fit(x, y, { epochs: 1, batchSize: 2, callbacks: [callback, disposer] });
+      // The probes the test disposed are the one tensor fewer.
+      expect(tf.memory().numTensors).toBe(before - 1);
+      await writer.close();
+
+      const values = readRun(runDir);
+      expect(valuesOf(values, 'activations/conv').map((v) => v.step)).toEqual([0]);
+      for (const tag of ['weights/out/kernel', 'templates/out', 'weight_histograms/conv/bias']) {
+        expect(
+          valuesOf(values, tag).map((v) => v.step),
+          tag,
+        ).toEqual([0, 1, 2, 3]);
+      }
+      expect(errors).toEqual([]);
+      expect(warnings).toEqual([
+        'probes.x was disposed during training: not logging activations from step 1 on ' +
+          '(weights, templates and histograms still are); dispose the probes after fit',
+      ]);
+      tf.dispose([x, y]);
+      model.dispose();
+    },
+  );
 });
 
 describe('activation capture on functional models', () => {

@@ -5,7 +5,8 @@
  * end. Steps count batches over the callback's life, from `initialStep`, so a
  * second `fit` continues the same axes. Options are checked when the callback
  * is made (a bad one throws there); after that, logging never throws into
- * training.
+ * training: failures are reported, and a snapshot that cannot log
+ * activations still logs weights.
  *
  * It works with whichever tfjs copy runs `fit`. A copy other than lensboard's
  * (a project that installs lensboard by path keeps both) does not recognise
@@ -22,13 +23,17 @@ import { checkActivationOptions, logActivations, type ActivationOptions } from '
 import { tf } from './backend.js';
 import type { LayersModel } from './layers.js';
 import { checkBooleanOption, checkIntegerOption } from './options.js';
-import { checkProbes, type ProbeBatch } from './probes.js';
+import { checkProbes, probeInputs, type ProbeBatch } from './probes.js';
 import { Reporter } from './report.js';
 import type { SummarySink } from './sink.js';
 import { checkWeightOptions, logWeights, type WeightOptions } from './weights.js';
 
 export interface CallbackOptions extends ActivationOptions, WeightOptions {
-  /** The probe batch whose activations are logged; without it only weights are. */
+  /**
+   * The probe batch whose activations are logged; without it only weights are.
+   * Its tensors stay the caller's: dispose them after `fit`. Probes disposed
+   * during training stop activations, with one warning, not weights.
+   */
   probes?: ProbeBatch;
   /** Log `batch/<metric>` every this many batches; default 1 (scalars are cheap). */
   batchMetricsEvery?: number;
@@ -110,17 +115,41 @@ export class LensboardCallback extends tf.Callback {
     });
   }
 
-  /** Logs activations and weights at `step` unless that step already has them. */
+  /**
+   * Logs activations and weights at `step` unless that step already has them.
+   * Each part is guarded on its own: probes that can no longer be run (disposed
+   * during training, say) must not stop weights, templates and histograms.
+   */
   async snapshot(step: number): Promise<void> {
     if (step === this.lastSnapshot) return;
     this.lastSnapshot = step;
-    await this.reporter.guard('snapshot', 'a snapshot', async () => {
-      const model = this.snapshotModel();
-      if (this.options.probes) {
-        await logActivations(this.writer, model, this.options.probes, step, this.options);
-      }
-      await logWeights(this.writer, model, step, this.options);
-    });
+    let model: LayersModel;
+    try {
+      model = this.snapshotModel();
+    } catch (cause) {
+      this.reporter.error('snapshot', 'a snapshot', cause);
+      return;
+    }
+    const probes = this.options.probes;
+    if (probes && this.probesAlive(probes, step)) {
+      await this.reporter.guard('activation', `activations at step ${step}`, () =>
+        logActivations(this.writer, model, probes, step, this.options),
+      );
+    }
+    await this.reporter.guard('weight', `weights at step ${step}`, () =>
+      logWeights(this.writer, model, step, this.options),
+    );
+  }
+
+  /** Whether every probe tensor is still alive; warns once when one is not. */
+  private probesAlive(probes: ProbeBatch, step: number): boolean {
+    if (probeInputs(probes).every((input) => !input.isDisposed)) return true;
+    this.reporter.warnOnce(
+      'probes-disposed',
+      `probes.x was disposed during training: not logging activations from step ${step} on ` +
+        '(weights, templates and histograms still are); dispose the probes after fit',
+    );
+    return false;
   }
 
   /** The model fit handed over, else the `model` option; fit's tfjs may be another copy. */
