@@ -313,6 +313,31 @@ describe('lensboardCallback diagnostics', () => {
       model.dispose();
     },
   );
+
+  it('continues the epoch axis on a second fit with the same callback, as the batch axis does', async () => {
+    const model = tinyCnn();
+    const { x, y } = data(4);
+    const runDir = mkdtempSync(join(tmpdir(), 'lensboard-tfjs-cb-refit-'));
+    const writer = new SummaryWriter(runDir);
+    const callback = lensboardCallback(writer, { snapshotEvery: 0 });
+    const before = tf.memory().numTensors;
+    await model.fit(x, y, { epochs: 2, batchSize: 2, callbacks: [callback] });
+    await model.fit(x, y, { epochs: 2, batchSize: 2, callbacks: [callback] });
+    // A resumed fit numbers its epochs from initialEpoch: 2 and 3 continue at 4 and 5.
+    await model.fit(x, y, { epochs: 4, initialEpoch: 2, batchSize: 2, callbacks: [callback] });
+    expect(tf.memory().numTensors).toBe(before);
+    await writer.close();
+
+    const values = readRun(runDir);
+    expect(valuesOf(values, 'epoch/loss').map((v) => v.step)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(valuesOf(values, 'batch/loss').map((v) => v.step)).toEqual(
+      Array.from({ length: 12 }, (_, i) => i),
+    );
+    // Epoch-end snapshots follow the batch axis.
+    expect(valuesOf(values, 'weights/out/kernel').map((v) => v.step)).toEqual([1, 3, 5, 7, 9, 11]);
+    tf.dispose([x, y]);
+    model.dispose();
+  });
 });
 
 describe('activation capture on functional models', () => {

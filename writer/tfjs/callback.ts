@@ -2,8 +2,9 @@
  * The training hook: a `tf.Callback` for `model.fit(..., { callbacks })` that
  * logs fit's metrics every batch and epoch, and snapshots activations (of the
  * probe batch) and weights every `snapshotEvery` batches and at each epoch's
- * end. Steps count batches over the callback's life, from `initialStep`, so a
- * second `fit` continues the same axes. Options are checked when the callback
+ * end. Steps count batches over the callback's life, from `initialStep`, and
+ * epochs continue after the ones already logged, so a second `fit` with the
+ * same callback continues both axes. Options are checked when the callback
  * is made (a bad one throws there); after that, logging never throws into
  * training: failures are reported, and a snapshot that cannot log
  * activations still logs weights.
@@ -64,6 +65,10 @@ export class LensboardCallback extends tf.Callback {
   private step: number;
   /** The step of the newest snapshot, so an epoch's end never repeats one. */
   private lastSnapshot = -1;
+  /** Added to fit's epoch number: 0 in the first fit, so the steps are tfjs's epochs. */
+  private epochOffset = 0;
+  /** The step after the newest epoch logged: the epoch axis never goes below it. */
+  private nextEpochStep = 0;
   private readonly reporter: Reporter;
 
   constructor(
@@ -100,9 +105,17 @@ export class LensboardCallback extends tf.Callback {
   }
 
   override async onEpochEnd(epoch: number, logs?: Logs): Promise<void> {
-    // Epoch metrics use the epoch as step, as TensorBoard's Keras callback does.
+    // Epoch metrics use the epoch as step, as TensorBoard's Keras callback
+    // does. A later fit counts its epochs from 0 (or its initialEpoch) again:
+    // an epoch that would land before one already logged starts a new fit,
+    // which continues the axis instead.
+    if (epoch + this.epochOffset < this.nextEpochStep) {
+      this.epochOffset = this.nextEpochStep - epoch;
+    }
+    const step = epoch + this.epochOffset;
+    this.nextEpochStep = step + 1;
     await this.reporter.guard('metric', 'epoch metrics', () =>
-      this.logMetrics('epoch', logs, epoch),
+      this.logMetrics('epoch', logs, step),
     );
     if (this.options.snapshotOnEpochEnd !== false && this.step > 0) {
       await this.snapshot(this.step - 1);
