@@ -44,7 +44,7 @@ export function createApp(options: AppOptions): LensboardApp {
   app.disable('x-powered-by');
   app.set('query parser', false);
 
-  app.use(requestLog(logger), securityHeaders);
+  app.use(requestLog(logger), securityHeaders, onlyGetAndHead);
   app.use(
     '/api',
     runsRoutes(reader),
@@ -78,11 +78,22 @@ const securityHeaders: RequestHandler = function securityHeaders(_req, res, next
   next();
 };
 
-const unknownApiRoute: RequestHandler = function unknownApiRoute(req, _res, next) {
-  if (req.method !== 'GET' && req.method !== 'HEAD') {
-    next(new HttpError(405, `method not allowed: ${req.method} (every API route is a GET)`));
+/**
+ * Every path, API or viewer, is read-only. The check comes before the routers
+ * because Express's routers answer OPTIONS on their own, with a plain-text
+ * 200, for any path they hold a route for.
+ */
+const onlyGetAndHead: RequestHandler = function onlyGetAndHead(req, _res, next) {
+  if (req.method === 'GET' || req.method === 'HEAD') {
+    next();
     return;
   }
+  next(
+    new HttpError(405, `method not allowed: ${req.method} (lensboard answers GET and HEAD only)`),
+  );
+};
+
+const unknownApiRoute: RequestHandler = function unknownApiRoute(req, _res, next) {
   next(HttpError.notFound(`unknown API route: ${req.path}`));
 };
 

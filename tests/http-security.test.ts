@@ -202,11 +202,24 @@ describe('parameter shapes', () => {
     expect(body.error.message).toBe('invalid format: "xml" (want "json" or "binary")');
   });
 
-  it('answers other methods with 405 and the allowed ones', async () => {
-    const response = await fetch(`${server.base}/api/runs`, { method: 'POST' });
+  it.each([
+    ['POST', '/api/runs'],
+    ['OPTIONS', '/api/runs'],
+    ['OPTIONS', '/api/image'],
+    ['PUT', '/api/scalars'],
+    ['DELETE', '/api/nothing'],
+    ['OPTIONS', '/'],
+    ['PATCH', '/index.html'],
+  ])('answers %s %s with a JSON 405 and the allowed methods', async (method, path) => {
+    const response = await fetch(server.base + path, { method });
     expect(response.status).toBe(405);
     expect(response.headers.get('allow')).toBe('GET, HEAD');
-    expect((await response.json()).error.message).toMatch(/^method not allowed: POST/);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    const body = await response.json();
+    expect(body.error).toEqual({
+      status: 405,
+      message: expect.stringMatching(`^method not allowed: ${method} `),
+    });
   });
 
   it('answers an unknown API route with a JSON 404', async () => {
