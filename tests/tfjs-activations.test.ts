@@ -87,6 +87,8 @@ async function logOnce(step: number, options = {}) {
   const before = tf.memory().numTensors;
   await logActivations(writer, model, { x, ids: [10, 11, 12], labels: [1, 0, -1] }, step, options);
   const leaked = tf.memory().numTensors - before;
+  // Every test through here asserts that logging leaked no tensor.
+  expect(leaked).toBe(0);
   await writer.close();
   return { values: readRun(runDir), leaked, model, x, writer };
 }
@@ -321,7 +323,8 @@ describe('the activation cap', () => {
       }
       expect(warnings).toEqual([
         'activations over the maxActivationValues cap of 512 values for 16 probes: ' +
-          'layer "wide" [16, 8, 8, 16]: not logging it. Raise the cap or use fewer probes to log more',
+          'layer "wide" [16, 8, 8, 16]: not logging it. ' +
+          'Raise the cap or use fewer probes to log more',
       ]);
     },
   );
@@ -367,7 +370,8 @@ describe('the activation cap', () => {
     expect(warnings).toEqual([
       'activations over the maxActivationValues cap of 4 values for 3 probes: ' +
         'layer "conv" [3, 2, 2, 2]: not logging it; layer "flat" [3, 8]: not logging it; ' +
-        'layer "out" [3, 2]: logging its first 2 probes. Raise the cap or use fewer probes to log more',
+        'layer "out" [3, 2]: logging its first 2 probes. ' +
+        'Raise the cap or use fewer probes to log more',
     ]);
     x.dispose();
     model.dispose();
@@ -392,7 +396,7 @@ describe('argument checks of logActivations', () => {
     return error?.message;
   }
 
-  it('rejects topK and maxActivationValues that are not integers >= 1, naming the option', async () => {
+  it('rejects a topK or maxActivationValues that is no integer >= 1, naming it', async () => {
     const x = tf.tensor4d(PIXELS.flat(), [3, 2, 2, 1]);
     const probes = { x, ids: [1, 2, 3], labels: [0, 0, 0] };
     expect(await rejected(probes, { topK: -1 })).toBe('invalid topK: -1 (want an integer >= 1)');

@@ -94,11 +94,13 @@ describe('lensboardCallback', () => {
       flush: () => undefined,
     };
     const errors: Error[] = [];
+    const before = tf.memory().numTensors;
     const history = await model.fit(x, y, {
       epochs: 1,
       batchSize: 2,
       callbacks: [lensboardCallback(failing, { onError: (e) => errors.push(e) })],
     });
+    expect(tf.memory().numTensors).toBe(before);
     expect(history.history.loss).toHaveLength(1);
     expect(errors.length).toBeGreaterThan(0);
     expect(errors[0].message).toMatch(/lensboard could not log .*: disk full/);
@@ -119,9 +121,11 @@ describe('lensboardCallback', () => {
       // CustomCallback keeps the functions and calls them with itself as `this`.
       const { onBatchEnd, onEpochEnd, onTrainEnd } = callback;
       const foreign = { batchEnd: onBatchEnd, epochEnd: onEpochEnd, trainEnd: onTrainEnd };
+      const before = tf.memory().numTensors;
       await foreign.batchEnd(0, { loss: 0.5, batch: 0, size: 2 });
       await foreign.epochEnd(0, { loss: 0.25 });
       await foreign.trainEnd();
+      expect(tf.memory().numTensors).toBe(before);
       await writer.close();
 
       const values = readRun(runDir);
@@ -134,25 +138,30 @@ describe('lensboardCallback', () => {
     },
   );
 
-  it('reports a snapshot without a model, naming the model option, and still logs metrics', async () => {
-    const { x } = data(2);
-    const runDir = mkdtempSync(join(tmpdir(), 'lensboard-tfjs-cb-nomodel-'));
-    const writer = new SummaryWriter(runDir);
-    const errors: Error[] = [];
-    const callback = lensboardCallback(writer, {
-      probes: { x, ids: [0, 1], labels: [0, 1] },
-      onError: (error) => errors.push(error),
-    });
-    const { onBatchEnd } = callback;
-    await onBatchEnd(0, { loss: 1 });
-    await writer.close();
-    expect(errors.map((e) => e.message)).toEqual([
-      'lensboard could not log a snapshot: no model to snapshot: fit did not call setModel ' +
-        "(its tfjs is another copy than lensboard's); pass it as the callback's model option",
-    ]);
-    expect(floatsOf(only(readRun(runDir), 'batch/loss', 0))).toEqual([1]);
-    x.dispose();
-  });
+  it(
+    'reports a snapshot without a model, naming the model option, ' + 'and still logs metrics',
+    async () => {
+      const { x } = data(2);
+      const runDir = mkdtempSync(join(tmpdir(), 'lensboard-tfjs-cb-nomodel-'));
+      const writer = new SummaryWriter(runDir);
+      const errors: Error[] = [];
+      const callback = lensboardCallback(writer, {
+        probes: { x, ids: [0, 1], labels: [0, 1] },
+        onError: (error) => errors.push(error),
+      });
+      const { onBatchEnd } = callback;
+      const before = tf.memory().numTensors;
+      await onBatchEnd(0, { loss: 1 });
+      expect(tf.memory().numTensors).toBe(before);
+      await writer.close();
+      expect(errors.map((e) => e.message)).toEqual([
+        'lensboard could not log a snapshot: no model to snapshot: fit did not call setModel ' +
+          "(its tfjs is another copy than lensboard's); pass it as the callback's model option",
+      ]);
+      expect(floatsOf(only(readRun(runDir), 'batch/loss', 0))).toEqual([1]);
+      x.dispose();
+    },
+  );
 
   it('prefers the model fit hands over to the model option', async () => {
     const trained = tinyCnn();
@@ -163,7 +172,9 @@ describe('lensboardCallback', () => {
     const runDir = mkdtempSync(join(tmpdir(), 'lensboard-tfjs-cb-setmodel-'));
     const writer = new SummaryWriter(runDir);
     const callback = lensboardCallback(writer, { model: other, snapshotEvery: 1 });
+    const before = tf.memory().numTensors;
     await trained.fit(x, y, { epochs: 1, batchSize: 2, callbacks: [callback] });
+    expect(tf.memory().numTensors).toBe(before);
     await writer.close();
     const tags = tagsOf(readRun(runDir));
     expect(tags).toContain('weights/out/kernel');
@@ -218,7 +229,7 @@ describe('lensboardCallback diagnostics', () => {
     expect(() => lensboardCallback(inertWriter, options as never)).toThrow(message);
   });
 
-  it('rejects probes.x given as a nested array, and ids of the wrong length, when it is made', () => {
+  it('rejects probes.x as a nested array, and ids of the wrong length, when made', () => {
     const nested = { x: [[[[0]], [[1]]]], ids: [0], labels: [0] };
     expect(() => lensboardCallback(inertWriter, { probes: nested as never })).toThrow(
       /^invalid probes\.x: a nested array \(want a tf\.Tensor \[probes, \.\.\.input shape\]/,
@@ -314,7 +325,7 @@ describe('lensboardCallback diagnostics', () => {
     },
   );
 
-  it('continues the epoch axis on a second fit with the same callback, as the batch axis does', async () => {
+  it('continues the epoch axis on a second fit with the same callback, as batches do', async () => {
     const model = tinyCnn();
     const { x, y } = data(4);
     const runDir = mkdtempSync(join(tmpdir(), 'lensboard-tfjs-cb-refit-'));

@@ -36,8 +36,10 @@ async function logBoth(model: tf.LayersModel, options: OutputLabelOptions & obje
   const x = tf.randomUniform([2, 4, 4, 1]);
   const errors: Error[] = [];
   const all = { ...options, onError: (error: Error) => errors.push(error) };
+  const before = tf.memory().numTensors;
   await logActivations(writer, model, { x, ids: [10, 11], labels: [5, 7] }, 0, all);
   await logWeights(writer, model, 0, all);
+  expect(tf.memory().numTensors).toBe(before);
   await writer.close();
   x.dispose();
   model.dispose();
@@ -45,23 +47,26 @@ async function logBoth(model: tf.LayersModel, options: OutputLabelOptions & obje
 }
 
 describe('outputLabels', () => {
-  it('writes the labels on the output activations and the dense templates, kernel and bias', async () => {
-    const { values, errors } = await logBoth(classifier(5), { outputLabels: [5, 6, 7, 8, 9] });
-    expect(errors).toEqual([]);
-    const want = ['5', '6', '7', '8', '9'];
-    for (const tag of [
-      'activations/out',
-      'templates/out',
-      'weights/out/kernel',
-      'weights/out/bias',
-    ]) {
-      expect(metadataOf(values, tag).unitLabels, tag).toEqual(want);
-    }
-    for (const tag of ['activations/conv', 'weights/conv/kernel', 'activation_stats/out']) {
-      expect(metadataOf(values, tag).unitLabels ?? [], tag).toEqual([]);
-    }
-    expect(descriptionOf(values, 'template_images/out')).toContain('classes 5, 6, 7, 8, 9');
-  });
+  it(
+    'writes the labels on the output activations ' + 'and the dense templates, kernel and bias',
+    async () => {
+      const { values, errors } = await logBoth(classifier(5), { outputLabels: [5, 6, 7, 8, 9] });
+      expect(errors).toEqual([]);
+      const want = ['5', '6', '7', '8', '9'];
+      for (const tag of [
+        'activations/out',
+        'templates/out',
+        'weights/out/kernel',
+        'weights/out/bias',
+      ]) {
+        expect(metadataOf(values, tag).unitLabels, tag).toEqual(want);
+      }
+      for (const tag of ['activations/conv', 'weights/conv/kernel', 'activation_stats/out']) {
+        expect(metadataOf(values, tag).unitLabels ?? [], tag).toEqual([]);
+      }
+      expect(descriptionOf(values, 'template_images/out')).toContain('classes 5, 6, 7, 8, 9');
+    },
+  );
 
   it('labels a softmax layer of its own and the dense layer before it', async () => {
     const labels = ['cat', 'dog', 'eel'];
@@ -72,7 +77,7 @@ describe('outputLabels', () => {
     expect(metadataOf(values, 'templates/out').unitLabels).toEqual(labels);
   });
 
-  it('labels back through a BatchNormalization between the softmax and the dense layer', async () => {
+  it('labels back through a BatchNormalization between the softmax and the Dense', async () => {
     const before = tf.memory().numTensors;
     const model = tf.sequential();
     model.add(tf.layers.flatten({ inputShape: [4, 4, 1], name: 'flat' }));
@@ -94,16 +99,20 @@ describe('outputLabels', () => {
     expect(metadataOf(values, 'templates/out').unitLabels ?? []).toEqual([]);
   });
 
-  it('reports a list of the wrong length, naming the option and both counts, and logs the units unlabelled', async () => {
-    const { values, errors } = await logBoth(classifier(5), { outputLabels: [0, 1, 2] });
-    expect(errors.length).toBeGreaterThan(0);
-    expect(errors[0].message).toContain(
-      'invalid outputLabels: got 3 labels, want 5 (the units of output layer "out")',
-    );
-    expect(tagsOf(values)).toContain('activations/out');
-    expect(tagsOf(values)).toContain('templates/out');
-    expect(metadataOf(values, 'templates/out').unitLabels ?? []).toEqual([]);
-  });
+  it(
+    'reports a list of the wrong length, naming the option and both counts, ' +
+      'and logs the units unlabelled',
+    async () => {
+      const { values, errors } = await logBoth(classifier(5), { outputLabels: [0, 1, 2] });
+      expect(errors.length).toBeGreaterThan(0);
+      expect(errors[0].message).toContain(
+        'invalid outputLabels: got 3 labels, want 5 (the units of output layer "out")',
+      );
+      expect(tagsOf(values)).toContain('activations/out');
+      expect(tagsOf(values)).toContain('templates/out');
+      expect(metadataOf(values, 'templates/out').unitLabels ?? []).toEqual([]);
+    },
+  );
 
   it('reports a label that is neither a string nor a finite number', async () => {
     const outputLabels = ['a', Number.NaN, 'c'];

@@ -31,6 +31,8 @@ async function logged(model: tf.LayersModel, options = {}) {
   const before = tf.memory().numTensors;
   await logWeights(writer, model, 4, options);
   const leaked = tf.memory().numTensors - before;
+  // Every test through here asserts that logging leaked no tensor.
+  expect(leaked).toBe(0);
   await writer.close();
   return { values: readRun(runDir), leaked };
 }
@@ -344,7 +346,7 @@ describe('logGradients', () => {
     },
   );
 
-  it('logs a gradient of no variable of the model under its own name, with one warning', async () => {
+  it('logs a gradient of no model variable under its own name, with one warning', async () => {
     const model = tf.sequential();
     model.add(tf.layers.dense({ inputShape: [2], units: 1, name: 'lin' }));
     const grads = { 'free/w': tf.tensor1d([3, 4]), 'free/v': tf.tensor1d([0]) };
@@ -364,7 +366,7 @@ describe('logGradients', () => {
     model.dispose();
   });
 
-  it('still takes the deprecated (writer, grads, step), warning once that tags follow tfjs names', async () => {
+  it('takes the deprecated (writer, grads, step), warning once of its tfjs names', async () => {
     const runDir = mkdtempSync(join(tmpdir(), 'lensboard-tfjs-g-old-'));
     const writer = new SummaryWriter(runDir);
     const grads = { 'dense/kernel': tf.tensor2d([3, 0, 0, 4], [2, 2]) };
