@@ -4,6 +4,7 @@
  * Errors from every route are turned into responses here and nowhere else.
  */
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import { loopbackHostsOnly } from './host-check.js';
 import { HttpError } from './http-error.js';
 import { describeError, silentLogger, type Logger } from './logger.js';
 import type { LogdirReader } from './model.js';
@@ -23,6 +24,11 @@ export interface AppOptions {
   /** The built viewer; defaults to `dist/plugin-frontend/` under the package root. */
   staticDir?: string;
   heartbeatMs?: number;
+  /**
+   * Refuse requests whose Host is not a loopback name (DNS rebinding); for a
+   * server bound to loopback. Off unless asked: only the caller knows the bind.
+   */
+  loopbackOnly?: boolean;
 }
 
 export interface LensboardApp {
@@ -44,7 +50,9 @@ export function createApp(options: AppOptions): LensboardApp {
   app.disable('x-powered-by');
   app.set('query parser', false);
 
-  app.use(requestLog(logger), securityHeaders, onlyGetAndHead);
+  app.use(requestLog(logger), securityHeaders);
+  if (options.loopbackOnly) app.use(loopbackHostsOnly);
+  app.use(onlyGetAndHead);
   app.use(
     '/api',
     runsRoutes(reader),

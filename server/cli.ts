@@ -84,7 +84,12 @@ function addServeOptions(program: Command): Command {
         '(required) directory of TensorBoard event files; each directory holding one is a run',
       )
       .option('--port <port>', 'port to listen on; 0 picks a free one', parsePort, DEFAULT_PORT)
-      .option('--host <host>', 'address to bind; 0.0.0.0 serves other machines too', DEFAULT_HOST)
+      .option(
+        '--host <host>',
+        'address to bind; 0.0.0.0 serves other machines too. Bound to loopback, ' +
+          'requests to names other than localhost, 127.x.x.x or [::1] are refused',
+        DEFAULT_HOST,
+      )
       .option(
         '--reload_interval <seconds>',
         'seconds between reloads of the logdir',

@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { createApp } from './app.js';
+import { isLoopbackBind } from './host-check.js';
 import { describeError, silentLogger, type Logger } from './logger.js';
 import { LogdirLoader } from './logdir-loader.js';
 import type { LogdirReader } from './model.js';
@@ -18,7 +19,11 @@ export interface ServeOptions {
   logdir: string;
   /** 6007 unless given; 0 picks a free port. */
   port?: number;
-  /** 127.0.0.1 unless given: the viewer is private to this machine unless asked otherwise. */
+  /**
+   * 127.0.0.1 unless given: the viewer is private to this machine unless asked
+   * otherwise. Bound to loopback, it answers only requests whose Host is a
+   * loopback name (see host-check.ts); bound to anything else, any Host.
+   */
   host?: string;
   /** Seconds between reload passes; 5 unless given. */
   reloadIntervalSec?: number;
@@ -54,9 +59,14 @@ export async function serve(options: ServeOptions): Promise<Serving> {
   await checkLogdir(logdir);
   const logger = options.logger ?? silentLogger;
   const loader = createLoader(logdir, options, logger);
-  const { app, events } = createApp({ reader: loader, logger, staticDir: options.staticDir });
-  const server = createServer(app);
   const host = options.host ?? DEFAULT_HOST;
+  const { app, events } = createApp({
+    reader: loader,
+    logger,
+    staticDir: options.staticDir,
+    loopbackOnly: isLoopbackBind(host),
+  });
+  const server = createServer(app);
   await listen(server, host, options.port ?? DEFAULT_PORT);
 
   // The first pass runs while the server already answers: routes serve
