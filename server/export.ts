@@ -1,7 +1,8 @@
 /**
  * `lensboard export`: every value of a logdir (no sampling) as one JSON
  * document, or its scalars as CSV. Non-finite numbers are the strings
- * "NaN", "Infinity" and "-Infinity", so the JSON stays strict.
+ * "NaN", "Infinity" and "-Infinity", so the JSON stays strict; -0 keeps its
+ * sign in both, so float32 values round-trip bit for bit.
  */
 import { LogdirLoader } from './logdir-loader.js';
 import type { LoadLogger } from './run-loader.js';
@@ -101,6 +102,8 @@ function textRows(loader: LogdirLoader, run: string, tag: string) {
   return (loader.text(run, tag)?.entries ?? []).map((entry) => ({
     step: entry.step,
     wall_time: num(entry.wallTime),
+    // `values` stays the flat row-major list; `shape` says how to fold it.
+    shape: entry.shape,
     values: entry.values,
   }));
 }
@@ -140,12 +143,17 @@ function exportCsv(loader: LogdirLoader): string {
     for (const { tag, kind } of loader.tags(run.name) ?? []) {
       if (kind !== 'scalars') continue;
       for (const point of loader.scalars(run.name, tag)?.entries ?? []) {
-        const fields = [run.name, tag, point.step, num(point.wallTime), num(point.value)];
-        lines.push(fields.map((field) => csvField(String(field))).join(','));
+        const numbers = [point.step, point.wallTime, point.value].map(csvNumber);
+        lines.push([run.name, tag, ...numbers].map(csvField).join(','));
       }
     }
   }
   return lines.join('\n') + '\n';
+}
+
+/** A number as CSV spells it: `num`'s names for non-finite ones, and -0 with its sign. */
+function csvNumber(value: number): string {
+  return Object.is(value, -0) ? '-0' : String(num(value));
 }
 
 /** RFC 4180 quoting: a field with a comma, quote or line break is quoted, quotes doubled. */
