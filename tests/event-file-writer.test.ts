@@ -14,7 +14,7 @@ import { hostname, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EventFileWriter, SummaryWriter } from '../writer/index.js';
-import { readEvents, runChild, stepOf } from './helpers/read-events.js';
+import { onlyEventFile, readEvents, runChild, stepOf } from './helpers/read-events.js';
 
 let writers: EventFileWriter[] = [];
 afterEach(async () => {
@@ -241,6 +241,66 @@ describe('I/O errors', () => {
     expect(result.flush.message).toMatch(/events were not written/);
     expect(result.close).toContain(result.file);
   });
+
+  // Each case appends events and flushes once into a file the kernel cuts at
+  // the size limit; whatever the write path (one batch at flush, background
+  // batches while the loop yields, synchronous overflow writes), every event
+  // is either readable in the file or counted as not written.
+  // Events appended, the file_version record included.
+  const lossCases: [string, string, object, number][] = [
+    [
+      'scalars framed in the shared buffer, written by flush()',
+      'for (let step = 0; step < 20000; step++) writer.scalar("loss", step, step);',
+      {},
+      1 + 20000,
+    ],
+    [
+      'large events written in the background while the loop yields',
+      `for (let step = 0; step < 40; step++) {
+        writer.scalar('loss', step, step);
+        writer.tensor('weights', new Float32Array(16 * 1024), [16 * 1024], step);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }`,
+      { flushIntervalMs: 1 },
+      1 + 40 * 2,
+    ],
+    [
+      'scalars written synchronously when the queue bound is reached',
+      'for (let step = 0; step < 20000; step++) writer.scalar("loss", step, step);',
+      { maxQueuedBytes: 16 * 1024 },
+      1 + 20000,
+    ],
+  ];
+
+  it.each(lossCases)(
+    'count every event not in the file as not written: %s',
+    async (_, append, options, total) => {
+      const runDir = join(tempDir(), 'run');
+      const child = await runChild(
+        `
+      const errors = [];
+      const writer = new lb.SummaryWriter(${JSON.stringify(runDir)}, {
+        ...${JSON.stringify(options)},
+        onError: (e) => errors.push(e),
+      });
+      ${append}
+      let lost = null;
+      await writer.flush().catch((error) => (lost = error.lostEvents));
+      console.log(JSON.stringify({ lost, reported: errors.map((e) => e.lostEvents) }));
+      `,
+        { fileSizeLimitKiB: 64 },
+      );
+      const { lost, reported } = JSON.parse(child.stdout);
+      const events = readEvents(onlyEventFile(runDir), { allowCutTail: true });
+      expect(events.length).toBeGreaterThan(0);
+      expect(events.length).toBeLessThan(total);
+      expect(lost).toBe(total - events.length);
+      // onError hears of the error when it strikes, with the events lost by then.
+      expect(reported).toHaveLength(1);
+      expect(reported[0]).toBeGreaterThan(0);
+      expect(reported[0]).toBeLessThanOrEqual(lost);
+    },
+  );
 
   it('keeps every record written before the error readable', async () => {
     const runDir = join(tempDir(), 'run');

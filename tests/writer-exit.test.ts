@@ -140,3 +140,78 @@ describe('after close()', () => {
     },
   );
 });
+
+describe('an I/O error while flushing on the way out', () => {
+  // 20,000 scalars queued (no background write ran) into a file the kernel
+  // cuts at its size limit: the exit flush itself meets the error.
+  const body = (dir: string, ending: string, options = '{ flushIntervalMs: 60_000 }') => `
+    const writer = new lb.SummaryWriter(${JSON.stringify(dir)}, ${options});
+    for (let step = 0; step < 20000; step++) writer.scalar('loss', step, step);
+    ${ending}
+  `;
+
+  /** The one line the child printed, and the events really missing from its file. */
+  function reportAndLoss(result: ChildResult, dir: string): [string[], number] {
+    const file = onlyEventFile(dir);
+    const inFile = readEvents(file, { allowCutTail: true }).length;
+    const lines = result.stderr.split('\n').filter((line) => line.length > 0);
+    return [lines, 1 + 20000 - inFile];
+  }
+
+  it('is printed to stderr at once after process.exit(), with the file and the events lost', async () => {
+    const dir = runDir();
+    const result = await runChild(body(dir, 'process.exit(0);'), { fileSizeLimitKiB: 64 });
+    expect(result.code).toBe(0);
+    const [lines, lost] = reportAndLoss(result, dir);
+    expect(lost).toBeGreaterThan(0);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(onlyEventFile(dir));
+    expect(lines[0]).toContain('EFBIG');
+    expect(lines[0]).toContain(`${lost} events were not written`);
+  });
+
+  it('is printed to stderr before SIGTERM is raised again', async () => {
+    const dir = runDir();
+    const result = await runChild(body(dir, KEEP_ALIVE), {
+      fileSizeLimitKiB: 64,
+      onStdout: (text, send) => {
+        if (text.includes('ready')) send('SIGTERM');
+      },
+    });
+    expect(result.signal).toBe('SIGTERM');
+    const [lines, lost] = reportAndLoss(result, dir);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/\[EFBIG\] EventFileError: cannot write event file /);
+    expect(lines[0]).toContain(`${lost} events were not written`);
+  });
+
+  it('goes to onError instead when one is given, called before the process ends', async () => {
+    const dir = runDir();
+    const options = `{
+      flushIntervalMs: 60_000,
+      onError: (e) => require('node:fs').writeSync(1, 'onError ' + e.lostEvents + '\\n'),
+    }`;
+    const result = await runChild(
+      `import { createRequire } from 'node:module';
+      const require = createRequire(import.meta.url);
+      ${body(dir, 'process.exit(0);', options)}`,
+      { fileSizeLimitKiB: 64 },
+    );
+    const [lines, lost] = reportAndLoss(result, dir);
+    expect(lines).toEqual([]);
+    expect(result.stdout.trim()).toBe(`onError ${lost}`);
+  });
+
+  it('is printed at the exit when it struck just before, too late for a warning', async () => {
+    const dir = runDir();
+    // The queue bound makes the append write synchronously and fail; the
+    // process exits before the warning's tick.
+    const options = '{ flushIntervalMs: 60_000, maxQueuedBytes: 16 * 1024 }';
+    const result = await runChild(body(dir, 'process.exit(0);', options), {
+      fileSizeLimitKiB: 64,
+    });
+    const [lines, lost] = reportAndLoss(result, dir);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`${lost} events were not written`);
+  });
+});

@@ -13,9 +13,23 @@
  *
  * I/O errors (ENOSPC, EACCES, ...) never throw into the caller of `write()`:
  * the first one goes to `onError`, every later `flush()`/`close()` rejects
- * with it, and events written after it are counted, not queued.
+ * with it, and events written after it are counted, not queued. Every event
+ * not in the file is counted as lost: those queued, those appended later, and
+ * those of the batch a write failed in whose records did not reach the file.
+ * On the way out of the process (`flushSync()`) an error is reported at once,
+ * to stderr unless `onError` is given: a process warning would print after
+ * the process has gone.
  */
-import { closeSync, fsync, mkdirSync, openSync, statSync, writev, writevSync } from 'node:fs';
+import {
+  closeSync,
+  fsync,
+  mkdirSync,
+  openSync,
+  statSync,
+  writeSync,
+  writev,
+  writevSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -71,7 +85,8 @@ export class EventFileError extends Error {
     readonly lostEvents = 0,
   ) {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    const lost = lostEvents > 0 ? `; ${lostEvents} queued or later events were not written` : '';
+    const events = lostEvents === 1 ? 'event was' : 'events were';
+    const lost = lostEvents > 0 ? `; ${lostEvents} ${events} not written` : '';
     super(`cannot write event file ${file}: ${reason}${lost}`, { cause });
     this.code = (cause as NodeJS.ErrnoException | undefined)?.code;
   }
@@ -80,8 +95,15 @@ export class EventFileError extends Error {
 /** Records that left the queue together, and the file offset they were given. */
 interface Batch {
   offset: number;
+  /** Whole records: a record's 12-byte header never spans two chunks, nor does a payload. */
   chunks: Uint8Array[];
   bytes: number;
+  /** Bytes from the start known to be in the file, from any write of the batch. */
+  written: number;
+  /** Set once the batch is fully in the file by a synchronous rewrite. */
+  rewritten: boolean;
+  /** Set once its unwritten events are counted in `lostEvents`, so they count once. */
+  counted: boolean;
 }
 
 /** Distinguishes the files one process creates within one second. */
@@ -93,7 +115,8 @@ export class EventFileWriter implements ExitFlushable {
 
   private readonly fd: number;
   private readonly maxQueuedBytes: number;
-  private readonly onError: (error: Error) => void;
+  /** The caller's error hook; without one, errors become process warnings. */
+  private readonly onError: ((error: Error) => void) | undefined;
   private readonly timer: NodeJS.Timeout;
 
   /**
@@ -103,7 +126,7 @@ export class EventFileWriter implements ExitFlushable {
   private queue: Uint8Array[] = [];
   private queuedBytes = 0;
   private queuedEvents = 0;
-  /** Events queued since the file was opened; each event's sequence number is the count before it. */
+  /** Events queued so far; an event's sequence number is the count before it. */
   private appendedEvents = 0;
   /**
    * Small records are framed straight into the arena. Bytes before
@@ -121,8 +144,10 @@ export class EventFileWriter implements ExitFlushable {
   private draining: Promise<void> | null = null;
   /** The first I/O error; once set, nothing more is written. */
   private error: EventFileError | null = null;
-  /** Events queued when the error struck or appended after it. */
+  /** Events kept out of the file by the error: queued, in a failed batch, or appended after it. */
   private lostEvents = 0;
+  /** An error whose process warning is still to be emitted (on the next tick). */
+  private unwarned: EventFileError | null = null;
   private closing: Promise<void> | null = null;
 
   constructor(runDir: string, options: EventFileWriterOptions = {}) {
@@ -130,7 +155,7 @@ export class EventFileWriter implements ExitFlushable {
     this.runDir = runDir;
     this.maxQueuedBytes = maxQueuedBytesOption(options.maxQueuedBytes);
     const interval = flushIntervalOption(options.flushIntervalMs);
-    this.onError = onErrorOption(options.onError) ?? ((error) => process.emitWarning(error));
+    this.onError = onErrorOption(options.onError);
 
     createRunDirectory(runDir);
     [this.filePath, this.fd] = createEventFile(runDir);
@@ -157,7 +182,7 @@ export class EventFileWriter implements ExitFlushable {
     if (!this.acceptsWrite()) return -1;
     const [header, footer] = recordFrame(payload);
     const size = header.length + payload.length + footer.length;
-    this.makeRoom(size);
+    if (!this.makeRoom(size)) return -1;
     this.sealArena();
     this.queue.push(header, payload, footer);
     return this.appended(size);
@@ -176,7 +201,7 @@ export class EventFileWriter implements ExitFlushable {
       return this.writePayload(payload);
     }
     if (!this.acceptsWrite()) return -1;
-    this.makeRoom(size);
+    if (!this.makeRoom(size)) return -1;
     if (this.arenaEnd + size > this.arena.length) this.newArena();
     encode(this.arena, this.arenaEnd + HEADER_BYTES);
     frameInPlace(this.arena, this.arenaEnd, payloadSize);
@@ -200,21 +225,30 @@ export class EventFileWriter implements ExitFlushable {
     void this.drain();
   }
 
+  /**
+   * Called on the way out of the process. Batches in flight were accepted
+   * before any error, so they are rewritten even after one; errors are
+   * reported before returning, as nothing asynchronous will run again.
+   */
   flushSync(): void {
-    if (this.error) return;
-    try {
-      for (const batch of this.inFlight) writeBatchSync(this.fd, batch);
-      this.writeQueueSync();
-    } catch (error) {
-      this.fail(error);
+    for (const batch of this.inFlight) {
+      if (batch.rewritten) continue;
+      try {
+        writeBatchSync(this.fd, batch);
+        batch.rewritten = true;
+      } catch (error) {
+        this.batchFailed(batch, error, true);
+      }
     }
+    if (!this.error) this.writeQueueSync(true);
+    if (this.unwarned) this.warnNow(this.unwarned);
   }
 
   private async closeOnce(): Promise<void> {
     clearInterval(this.timer);
     try {
       await this.drain();
-      if (!this.error) await fsyncAsync(this.fd).catch((error) => this.fail(error));
+      if (!this.error) await fsyncAsync(this.fd).catch((error) => this.fail(error, false));
     } finally {
       closeSync(this.fd);
       unregisterForExit(this);
@@ -234,19 +268,21 @@ export class EventFileWriter implements ExitFlushable {
       try {
         await writeBatch(this.fd, batch);
       } catch (error) {
-        this.fail(error);
+        // A batch the exit flush rewrote is in the file, whatever this write did.
+        if (!batch.rewritten) this.batchFailed(batch, error, false);
       } finally {
         this.inFlight.delete(batch);
       }
     }
   }
 
-  private writeQueueSync(): void {
+  private writeQueueSync(exiting = false): void {
     if (this.queuedBytes === 0) return;
+    const batch = this.takeBatch();
     try {
-      writeBatchSync(this.fd, this.takeBatch());
+      writeBatchSync(this.fd, batch);
     } catch (error) {
-      this.fail(error);
+      this.batchFailed(batch, error, exiting);
     }
   }
 
@@ -257,9 +293,15 @@ export class EventFileWriter implements ExitFlushable {
     return false;
   }
 
-  /** Applies the queue bound before `size` more bytes are appended. */
-  private makeRoom(size: number): void {
+  /**
+   * Applies the queue bound before `size` more bytes are appended. False when
+   * writing the queue failed: the event about to be appended is lost too.
+   */
+  private makeRoom(size: number): boolean {
     if (this.queuedBytes + size > this.maxQueuedBytes) this.writeQueueSync();
+    if (!this.error) return true;
+    this.lostEvents++;
+    return false;
   }
 
   /** Counts an event just queued; returns its sequence number. */
@@ -286,7 +328,14 @@ export class EventFileWriter implements ExitFlushable {
 
   private takeBatch(): Batch {
     this.sealArena();
-    const batch = { offset: this.nextOffset, chunks: this.queue, bytes: this.queuedBytes };
+    const batch = {
+      offset: this.nextOffset,
+      chunks: this.queue,
+      bytes: this.queuedBytes,
+      written: 0,
+      rewritten: false,
+      counted: false,
+    };
     this.nextOffset += this.queuedBytes;
     this.queue = [];
     this.queuedBytes = 0;
@@ -294,21 +343,65 @@ export class EventFileWriter implements ExitFlushable {
     return batch;
   }
 
+  /** Counts the events of `batch` that did not reach the file, then fails with `cause`. */
+  private batchFailed(batch: Batch, cause: unknown, exiting: boolean): void {
+    if (!batch.counted) {
+      batch.counted = true;
+      this.lostEvents += recordsEndingAfter(batch.chunks, batch.written);
+    }
+    this.fail(cause, exiting);
+  }
+
   // TODO(transient I/O errors): a full disk that frees up later is not retried; the writer stays
   // failed and the caller must open a new one.
-  private fail(cause: unknown): void {
+  private fail(cause: unknown, exiting: boolean): void {
     if (this.error) return;
-    this.error = new EventFileError(this.filePath, cause);
     this.lostEvents += this.queuedEvents;
     this.queue = [];
     this.queuedBytes = 0;
     this.queuedEvents = 0;
     this.arenaQueuedFrom = this.arenaEnd;
+    this.error = new EventFileError(this.filePath, cause, this.lostEvents);
+    this.report(this.error, exiting);
+  }
+
+  /**
+   * Hands an error to `onError`, or else to a process warning. A warning
+   * prints on a later tick, which never comes on the way out of the process,
+   * so there it is written to stderr at once instead.
+   */
+  private report(error: EventFileError, exiting: boolean): void {
+    if (this.onError) {
+      try {
+        this.onError(error);
+      } catch {
+        // An onError that throws must not turn an I/O error into a crash of the
+        // training loop; the error still surfaces from flush() and close().
+      }
+      return;
+    }
+    if (exiting) {
+      this.warnNow(error);
+      return;
+    }
+    // Deferred by a tick of our own, so that an exit in between prints it once, at once.
+    this.unwarned = error;
+    process.nextTick(() => {
+      if (this.unwarned !== error) return;
+      this.unwarned = null;
+      process.emitWarning(error);
+    });
+  }
+
+  /** One line on stderr, as Node prints a warning, with the events lost by now. */
+  private warnNow(error: EventFileError): void {
+    this.unwarned = null;
+    const now = new EventFileError(error.file, error.cause, this.lostEvents);
+    const code = now.code ? `[${now.code}] ` : '';
     try {
-      this.onError(this.error);
+      writeSync(2, `(node:${process.pid}) ${code}${now.name}: ${now.message}\n`);
     } catch {
-      // An onError that throws must not turn an I/O error into a crash of the
-      // training loop; the error still surfaces from flush() and close().
+      // No stderr to write to: nothing else can be told either.
     }
   }
 
@@ -339,6 +432,7 @@ async function writeBatch(fd: number, batch: Batch): Promise<void> {
     const { bytesWritten } = await writevAsync(fd, chunks as NodeJS.ArrayBufferView[], offset);
     if (bytesWritten === 0) throw new Error('write made no progress');
     [chunks, offset, remaining] = advance(chunks, offset, remaining, bytesWritten);
+    batch.written = Math.max(batch.written, batch.bytes - remaining);
   }
 }
 
@@ -349,6 +443,50 @@ function writeBatchSync(fd: number, batch: Batch): void {
     const bytesWritten = writevSync(fd, chunks as NodeJS.ArrayBufferView[], offset);
     if (bytesWritten === 0) throw new Error('write made no progress');
     [chunks, offset, remaining] = advance(chunks, offset, remaining, bytesWritten);
+    batch.written = Math.max(batch.written, batch.bytes - remaining);
+  }
+}
+
+/**
+ * How many records of `chunks` end after their first `written` bytes: the
+ * events a partial write left out of the file. Each record's length is read
+ * from its header, which never spans two chunks.
+ */
+function recordsEndingAfter(chunks: Uint8Array[], written: number): number {
+  let count = 0;
+  forEachRecord(chunks, (_, end) => {
+    if (end > written) count++;
+  });
+  return count;
+}
+
+/** Calls `visit` with each record's payload and the offset just past it within `chunks`. */
+function forEachRecord(
+  chunks: Uint8Array[],
+  visit: (payload: Uint8Array, end: number) => void,
+): void {
+  let index = 0;
+  let at = 0;
+  let position = 0;
+  /** Moves `bytes` on, across chunk boundaries. */
+  const skip = (bytes: number) => {
+    position += bytes;
+    while (index < chunks.length && at + bytes >= chunks[index].length) {
+      bytes -= chunks[index].length - at;
+      index++;
+      at = 0;
+      if (bytes === 0) return;
+    }
+    at += bytes;
+  };
+  while (index < chunks.length) {
+    const chunk = chunks[index];
+    const length =
+      chunk[at] + chunk[at + 1] * 2 ** 8 + chunk[at + 2] * 2 ** 16 + chunk[at + 3] * 2 ** 24;
+    skip(HEADER_BYTES);
+    const payload = chunks[index].subarray(at, at + length);
+    skip(length + FOOTER_BYTES);
+    visit(payload, position);
   }
 }
 
