@@ -11,6 +11,20 @@ export const SAMPLED_KINDS = ['scalars', 'images', 'histograms', 'tensors', 'tex
 export type SampledKind = (typeof SAMPLED_KINDS)[number] & TagKind;
 export type SamplesPerPlugin = Partial<Record<SampledKind, number>>;
 
+/**
+ * A logdir path as given. An empty one would resolve to the current directory
+ * and serve whatever it holds, which is never what an empty shell variable
+ * meant; the current directory is spelled `.`.
+ */
+export function parseLogdir(text: string): string {
+  if (text === '') {
+    throw new InvalidArgumentError(
+      'Want a directory (an empty path would mean the current one; pass . for that).',
+    );
+  }
+  return text;
+}
+
 export function parsePort(text: string): number {
   const port = /^\d+$/.test(text) ? Number(text) : NaN;
   if (!(port >= 0 && port <= 65535)) {

@@ -10,6 +10,7 @@ import { Command, CommanderError, Option } from 'commander';
 import {
   formatSamples,
   parseBoolean,
+  parseLogdir,
   parsePort,
   parseSamplesPerPlugin,
   parseSeconds,
@@ -66,7 +67,7 @@ function buildProgram(): Command {
   program
     .command('export')
     .description('Print every run, tag and value of a logdir to stdout.')
-    .requiredOption('--logdir <dir>', 'directory of TensorBoard event files')
+    .requiredOption('--logdir <dir>', 'directory of TensorBoard event files', parseLogdir)
     .addOption(
       new Option('--format <format>', 'output format').choices(['json', 'csv']).default('json'),
     )
@@ -82,6 +83,7 @@ function addServeOptions(program: Command): Command {
       .option(
         '--logdir <dir>',
         '(required) directory of TensorBoard event files; each directory holding one is a run',
+        parseLogdir,
       )
       .option('--port <port>', 'port to listen on; 0 picks a free one', parsePort, DEFAULT_PORT)
       .option(

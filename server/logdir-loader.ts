@@ -51,7 +51,15 @@ const GLOBAL_RUN = /^(.+)\/global$/;
 export class LogdirLoader implements LogdirReader {
   private readonly runLoaders = new Map<string, RunLoader>();
   private readonly listeners = new Set<(changes: LogdirChange[]) => void>();
+  /** Problems met below the logdir (an unreadable directory); kept for good, newest last. */
   private readonly problems: string[] = [];
+  /**
+   * Why the logdir itself cannot be listed right now, or null while it can;
+   * shown among the warnings only while it lasts, and logged once per change.
+   */
+  private logdirProblem: string | null = null;
+  /** True once the logdir was listed: its absence is then a deletion, not "not yet". */
+  private logdirListed = false;
   private readonly logger: LoadLogger;
   private readonly reloadIntervalMs: number;
   /** The pass in flight, or the last one; passes never overlap. */
@@ -64,6 +72,7 @@ export class LogdirLoader implements LogdirReader {
     readonly logdir: string,
     private readonly options: LogdirLoaderOptions = {},
   ) {
+    checkLogdirPath(logdir);
     this.logger = options.logger ?? quiet;
     this.reloadIntervalMs = options.reloadIntervalMs ?? DEFAULT_RELOAD_INTERVAL_MS;
     if (!(this.reloadIntervalMs > 0)) {
@@ -181,7 +190,7 @@ export class LogdirLoader implements LogdirReader {
   }
 
   private async walk(relative: string, runs: Map<string, string[]>): Promise<void> {
-    const entries = await this.list(relative);
+    const entries = relative === '' ? await this.listLogdir() : await this.list(relative);
     const events = entries.filter((entry) => isEventFile(entry)).map((entry) => entry.name);
     if (events.length > 0) runs.set(relative || '.', events);
     for (const entry of entries) {
@@ -190,15 +199,43 @@ export class LogdirLoader implements LogdirReader {
     }
   }
 
+  /** A directory below the logdir; one that vanished while walking is simply gone. */
   private async list(relative: string): Promise<Dirent[]> {
     try {
       return await readdir(join(this.logdir, relative), { withFileTypes: true });
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' && relative === '') {
-        this.logger.info(`logdir does not exist yet: ${this.logdir}`);
-      } else if (code !== 'ENOENT') {
+      if (code !== 'ENOENT') {
         this.warnOnce(`cannot list ${join(this.logdir, relative)}: ${(error as Error).message}`);
+      }
+      return [];
+    }
+  }
+
+  /**
+   * The logdir itself. While it cannot be listed it holds no runs, and the
+   * reason is a warning until it can again; every pass retries, so a logdir
+   * deleted and made again (or replaced by a file and back) is read anew.
+   */
+  private async listLogdir(): Promise<Dirent[]> {
+    try {
+      const entries = await readdir(this.logdir, { withFileTypes: true });
+      if (this.logdirProblem !== null) this.logger.info(`logdir is readable again: ${this.logdir}`);
+      this.logdirProblem = null;
+      this.logdirListed = true;
+      return entries;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' && !this.logdirListed) {
+        // A logdir a training job has yet to make is normal: not a warning.
+        this.logger.info(`logdir does not exist yet: ${this.logdir}`);
+      } else {
+        const problem =
+          code === 'ENOENT'
+            ? `logdir was deleted: ${this.logdir} (no runs until it reappears)`
+            : `cannot list ${this.logdir}: ${(error as Error).message}`;
+        if (problem !== this.logdirProblem) this.logger.warn(problem);
+        this.logdirProblem = problem;
       }
       return [];
     }
@@ -276,7 +313,16 @@ export class LogdirLoader implements LogdirReader {
   }
 
   warnings(): string[] {
-    return [...this.problems];
+    return this.logdirProblem === null
+      ? [...this.problems]
+      : [...this.problems, this.logdirProblem];
+  }
+}
+
+/** An empty logdir would read the current directory, which nobody means by it. */
+export function checkLogdirPath(logdir: string): void {
+  if (logdir === '') {
+    throw new RangeError('invalid logdir: "" (want a directory; "." for the current one)');
   }
 }
 

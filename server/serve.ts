@@ -11,7 +11,7 @@ import { resolve } from 'node:path';
 import { createApp } from './app.js';
 import { isLoopbackBind } from './host-check.js';
 import { describeError, silentLogger, type Logger } from './logger.js';
-import { LogdirLoader } from './logdir-loader.js';
+import { checkLogdirPath, LogdirLoader } from './logdir-loader.js';
 import type { LogdirReader } from './model.js';
 import type { SamplesPerPlugin } from './cli-options.js';
 
@@ -88,6 +88,8 @@ export async function serve(options: ServeOptions): Promise<Serving> {
 /** Options from scripts get the same got/want errors as the command line's flags. */
 function checkOptions(options: ServeOptions): void {
   const { port, reloadIntervalSec, samplesPerPlugin = {} } = options;
+  // Checked before resolve(), which turns '' into the current directory.
+  checkLogdirPath(options.logdir);
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {
     throw new RangeError(`invalid port: ${port} (want an integer from 0 to 65535)`);
   }

@@ -95,6 +95,21 @@ describe('mistakes in the arguments', () => {
     }
   });
 
+  it.each([
+    ['lensboard', ['--logdir', '', '--port', '0']],
+    ['lensboard export', ['export', '--logdir', '']],
+  ])(
+    '%s refuses an empty --logdir in one line naming the flag, not reading the current directory',
+    async (_, args) => {
+      const result = await runCli(args);
+      expect(result.code).toBe(2);
+      expectOneLineError(
+        result.stderr,
+        /^lensboard: option '--logdir <dir>' argument '' is invalid\. Want a directory/,
+      );
+    },
+  );
+
   it('asks for --logdir when it is missing', async () => {
     const result = await runCli(['--port', '0']);
     expect(result.code).toBe(2);

@@ -514,6 +514,12 @@ describe('serve()', () => {
     );
   });
 
+  it('refuses an empty logdir rather than serving the current directory', async () => {
+    await expect(serve({ logdir: '', port: 0 })).rejects.toThrow(
+      'invalid logdir: "" (want a directory; "." for the current one)',
+    );
+  });
+
   it('refuses option values a script got wrong, showing the value and what is wanted', async () => {
     const logdir = tmpdir();
     await expect(serve({ logdir, port: 70000 })).rejects.toThrow(

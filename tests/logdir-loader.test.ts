@@ -189,6 +189,59 @@ describe('LogdirLoader on a plain logdir', () => {
     expect(logger.lines.info.join('\n')).toMatch(/does not exist yet/);
   });
 
+  it('warns once when the logdir is deleted while served, and reads it again when it reappears', async () => {
+    const logdir = tempLogdir();
+    writeEvents(join(logdir, 'run', EVENTS_FILE), [fileVersion(), ...scalars('loss', [0, 1])]);
+    const logger = captureLogger();
+    const loader = load(logdir, { logger });
+    await loader.reloadOnce();
+
+    rmSync(logdir, { recursive: true });
+    await loader.reloadOnce();
+    await loader.reloadOnce();
+    expect(loader.runs()).toEqual([]);
+    expect(logger.lines.warn).toEqual([
+      `logdir was deleted: ${logdir} (no runs until it reappears)`,
+    ]);
+    expect(loader.warnings()).toEqual(logger.lines.warn);
+
+    writeEvents(join(logdir, 'run', EVENTS_FILE), [fileVersion(), ...scalars('loss', [5])]);
+    await loader.reloadOnce();
+    expect(loader.runs().map((run) => run.name)).toEqual(['run']);
+    expect(loader.scalars('run', 'loss')?.entries.map((point) => point.step)).toEqual([5]);
+    expect(loader.warnings()).toEqual([]);
+    expect(logger.lines.info).toContain(`logdir is readable again: ${logdir}`);
+    expect(logger.lines.warn).toHaveLength(1);
+  });
+
+  it('warns once each time the logdir is replaced by a file, and recovers in between', async () => {
+    const logdir = tempLogdir();
+    const path = join(logdir, 'run', EVENTS_FILE);
+    writeEvents(path, [fileVersion(), ...scalars('loss', [0])]);
+    const logger = captureLogger();
+    const loader = load(logdir, { logger });
+    for (let round = 0; round < 2; round++) {
+      await loader.reloadOnce();
+      rmSync(logdir, { recursive: true });
+      writeFileSync(logdir, 'not a directory');
+      await loader.reloadOnce();
+      await loader.reloadOnce();
+      expect(loader.runs()).toEqual([]);
+      expect(loader.warnings()).toEqual([expect.stringMatching(/^cannot list .*ENOTDIR/)]);
+      rmSync(logdir);
+      writeEvents(path, [fileVersion(), ...scalars('loss', [0])]);
+    }
+    await loader.reloadOnce();
+    expect(loader.runs().map((run) => run.name)).toEqual(['run']);
+    expect(logger.lines.warn).toHaveLength(2);
+  });
+
+  it('refuses an empty logdir, which would read the current directory', () => {
+    expect(() => new LogdirLoader('')).toThrow(
+      'invalid logdir: "" (want a directory; "." for the current one)',
+    );
+  });
+
   it(
     'ignores files without tfevents in their name ' + 'and directories without event files',
     async () => {
