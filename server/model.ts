@@ -20,7 +20,12 @@ export interface RunInfo {
   /** `loading` until its files were read once; `no-data` when they hold no values yet. */
   status: 'loading' | 'no-data' | 'ok';
   fileCount: number;
-  /** Newest step and wall time over every tag, or null with no values. */
+  /**
+   * Step and wall time of the summary event read last (TensorBoard's most
+   * recent step), or null before one. Like every number here, they come from
+   * the event files the run holds now: a removed or re-read file's events no
+   * longer count.
+   */
   lastStep: number | null;
   lastWallTime: number | null;
   /** Wall time of the first event read (usually the `file_version` event), or null before one. */
@@ -42,7 +47,12 @@ export interface TagInfo {
   pluginName: string;
   displayName: string;
   description: string;
-  /** Values seen for this tag, and how many of them the reservoir holds. */
+  /**
+   * Values of this tag in the run's event files, and how many of them the
+   * reservoir holds. `total` is exact, except after a restart purge in a file
+   * the sample did not hold in full, where the hidden values it had not kept
+   * are estimated in proportion (see `docs/http-api.md`).
+   */
   total: number;
   kept: number;
   firstStep: number;
@@ -107,7 +117,7 @@ export interface TensorEntry extends PayloadEntry {
   shape: number[];
 }
 
-/** A bounded series: the kept entries in reading order, and how many were seen. */
+/** A bounded series: the kept entries in reading order, and `total` as in `TagInfo`. */
 export interface Series<T extends Entry> {
   total: number;
   entries: T[];

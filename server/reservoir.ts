@@ -31,7 +31,7 @@ const INITIAL_SLOTS = 16;
 export class ReservoirSlots {
   /** Slots in use are 0..size-1; slot 0 holds the first kept item, always. */
   private used = 0;
-  /** Values offered since creation, less an estimate of those purged; >= size. */
+  /** Values offered since creation, less those removed (exact or estimated); >= size. */
   private seen = 0;
   /** Offer sequence number of the item in each slot; increasing in offer order. */
   private sequence = new Float64Array(INITIAL_SLOTS);
@@ -103,23 +103,27 @@ export class ReservoirSlots {
   /**
    * Drops the slots `drop` matches and returns the slots kept, in offer
    * order: the caller's store must move slot `kept[i]` to slot i, which is
-   * where every later choice assumes it is. Dropped values that were not
-   * kept cannot be counted, so `total` shrinks in proportion, as TensorBoard
-   * estimates it.
+   * where every later choice assumes it is. `seenRemoved` is how many offered
+   * values the dropped ones stand for, kept or not, when the caller counted
+   * them; without it, values that were not kept cannot be counted, so `total`
+   * shrinks in proportion, as TensorBoard estimates it.
    */
-  remove(drop: (slot: number) => boolean): Int32Array {
+  remove(drop: (slot: number) => boolean, seenRemoved?: number): Int32Array {
     const before = this.used;
     const kept = this.ordered().filter((slot) => !drop(slot));
     const removed = before - kept.length;
+    // Counted values leave `seen` even when the sample kept none of them.
+    if (seenRemoved !== undefined) this.seen = Math.max(kept.length, this.seen - seenRemoved);
     if (removed === 0) return kept;
+    if (seenRemoved === undefined) {
+      this.seen = Math.max(kept.length, Math.ceil(this.seen * (1 - removed / before)));
+    }
     this.used = kept.length;
     for (let slot = 0; slot < kept.length; slot++) this.sequence[slot] = slot;
     this.nextSequence = kept.length;
     this.newestSlot = kept.length - 1;
     this.shuffled = false;
     this.orderCache = null;
-    const estimate = Math.ceil(this.seen * (1 - removed / before));
-    this.seen = Math.max(this.used, estimate);
     return kept;
   }
 }
@@ -176,9 +180,9 @@ export class Reservoir<T> {
   }
 
   /** Drops the kept items `drop` matches and returns how many (see `ReservoirSlots.remove`). */
-  remove(drop: (item: T) => boolean): number {
+  remove(drop: (item: T) => boolean, seenRemoved?: number): number {
     const before = this.slots.size;
-    const kept = this.slots.remove((slot) => drop(this.store[slot]));
+    const kept = this.slots.remove((slot) => drop(this.store[slot]), seenRemoved);
     if (kept.length === before) return 0;
     this.store = Array.from(kept, (slot) => this.store[slot]);
     this.itemsCache = null;

@@ -103,6 +103,12 @@ export class FileTail {
   version: number | null = null;
   /** Step of the newest summary event in this file; -1 before any. */
   lastSummaryStep = -1;
+  /** Wall time of that event, and its place in the run's reading order (-1 before any). */
+  lastSummaryWallTime = 0;
+  lastSummaryOrder = -1;
+  /** Wall time of the file's first event and its place in the run's reading order. */
+  firstEventTime: number | null = null;
+  firstEventOrder = -1;
 
   constructor(
     readonly id: number,
@@ -113,11 +119,17 @@ export class FileTail {
   }
 }
 
-/** Where a tag's values from one event file went last. */
+/** Where a tag's values from one event file went last, and how many there are. */
 interface FileCursor {
   file: number;
   step: number;
   segment: number;
+  /**
+   * Values of the tag from this file still in force: read, less those purged
+   * (estimated where the sample had not kept them). The tag's cursors sum to
+   * its `total`.
+   */
+  count: number;
 }
 
 class TagSeries {
@@ -179,25 +191,50 @@ class TagSeries {
     return this.points ? this.points.lastStep : this.reservoir!.newest?.step;
   }
 
-  /** The segment of a value at `step` from `file`: its file's current one, or a new one. */
-  segmentOf(file: FileTail, step: number): number {
+  /**
+   * Counts a value at `step` from `file`, which the caller then offers exactly
+   * once, and returns its segment: its file's current one, or a new one.
+   */
+  admit(file: FileTail, step: number): number {
     let cursor = this.lastCursor;
     if (cursor?.file !== file.id) cursor = this.cursors.get(file.id) ?? null;
     if (!cursor) {
-      cursor = { file: file.id, step, segment: this.segments++ };
+      cursor = { file: file.id, step, segment: this.segments++, count: 0 };
       this.cursors.set(file.id, cursor);
     } else if (step <= cursor.step) {
       cursor.segment = this.segments++;
     }
     cursor.step = step;
+    cursor.count += 1;
     this.lastCursor = cursor;
     return cursor.segment;
   }
 
   /** Drops the values of `file` at steps >= `fromStep`; returns how many were kept. */
   removeFrom(file: FileTail, fromStep: number): number {
-    if (this.points) return this.points.removeFrom(file.id, fromStep);
-    return this.reservoir!.remove((item) => item.file === file && item.step >= fromStep);
+    const cursor = this.cursors.get(file.id);
+    const [ofFile, dropped] = this.keptOf(file, fromStep);
+    if (!cursor || dropped === 0) return 0;
+    // The values of the file the sample did not keep are taken to be hidden in
+    // the proportion of those it kept, as TensorBoard estimates; exact while
+    // the sample holds every value of the file.
+    const hidden = Math.round((cursor.count * dropped) / ofFile);
+    cursor.count -= hidden;
+    if (this.points) return this.points.removeFrom(file.id, fromStep, hidden);
+    return this.reservoir!.remove((item) => item.file === file && item.step >= fromStep, hidden);
+  }
+
+  /** Kept values of `file`, and how many of them are at steps >= `fromStep`. */
+  private keptOf(file: FileTail, fromStep: number): [ofFile: number, fromStepOn: number] {
+    if (this.points) return this.points.keptOf(file.id, fromStep);
+    let ofFile = 0;
+    let fromStepOn = 0;
+    for (const item of this.reservoir!.items) {
+      if (item.file !== file) continue;
+      ofFile += 1;
+      if (item.step >= fromStep) fromStepOn += 1;
+    }
+    return [ofFile, fromStepOn];
   }
 
   /**
@@ -210,10 +247,15 @@ class TagSeries {
     return this.statedByFile.get(file.id) ?? this.description;
   }
 
+  /** Drops every value of `file`, which counts for nothing in `total` from now on. */
   removeFile(file: FileTail): number {
     this.statedByFile.delete(file.id);
-    if (this.points) return this.points.removeFile(file.id);
-    return this.reservoir!.remove((item) => item.file === file);
+    const read = this.cursors.get(file.id)?.count ?? 0;
+    this.cursors.delete(file.id);
+    if (this.lastCursor?.file === file.id) this.lastCursor = null;
+    if (read === 0) return 0;
+    if (this.points) return this.points.removeFile(file.id, read);
+    return this.reservoir!.remove((item) => item.file === file, read);
   }
 }
 
@@ -223,9 +265,12 @@ export class RunLoader {
   private readonly series = new Map<string, TagSeries>();
   private nextFileId = 0;
   private readOnce = false;
-  private firstEventTime: number | null = null;
-  private newestStep: number | null = null;
-  private newestWallTime: number | null = null;
+  /**
+   * Places in reading order, handed out to each file's first event and to
+   * every summary event, so the run's summary (first event, last step) is
+   * found among the files it still has.
+   */
+  private readOrder = 0;
   private readonly problems: string[] = [];
   /**
    * Tags changed since the last `takeChanges` (each with `changed` set);
@@ -330,7 +375,7 @@ export class RunLoader {
     if (!this.resolveScanned(bytes)) return false;
     const { step, wallTime, count, values } = this.scanned;
     const resolved = this.scannedSeries;
-    this.firstEventTime ??= wallTime;
+    if (file.firstEventTime === null) this.noteFirstEvent(file, wallTime);
     const v1 = file.version === null || file.version < 2;
     if (this.options.purgeOrphanedData && v1 && step < file.lastSummaryStep) {
       const tags = resolved.slice(0, count).map((series) => series.tag);
@@ -338,7 +383,7 @@ export class RunLoader {
     }
     for (let i = 0; i < count; i++) {
       const series = resolved[i];
-      series.points!.offer(step, wallTime, values[i], series.segmentOf(file, step), file.id);
+      series.points!.offer(step, wallTime, values[i], series.admit(file, step), file.id);
       this.noteTagChange(series);
     }
     this.noteSummary(file, step, wallTime);
@@ -365,14 +410,19 @@ export class RunLoader {
 
   private noteSummary(file: FileTail, step: number, wallTime: number): void {
     file.lastSummaryStep = step;
-    this.newestStep = step;
-    this.newestWallTime = wallTime;
+    file.lastSummaryWallTime = wallTime;
+    file.lastSummaryOrder = this.readOrder++;
+  }
+
+  private noteFirstEvent(file: FileTail, wallTime: number): void {
+    file.firstEventTime = wallTime;
+    file.firstEventOrder = this.readOrder++;
   }
 
   private handleEvent(file: FileTail, event: Event, record: FramedRecord): void {
     const step = toSafeNumber(event.step);
     const wallTime = event.wallTime ?? 0;
-    this.firstEventTime ??= wallTime;
+    if (file.firstEventTime === null) this.noteFirstEvent(file, wallTime);
     if (event.fileVersion) file.version = parseFileVersion(event.fileVersion);
 
     // TensorBoard turns a graph event into a summary event before reading it,
@@ -442,7 +492,7 @@ export class RunLoader {
       }
       return;
     }
-    const segment = series.segmentOf(file, step);
+    const segment = series.admit(file, step);
     if (datum.kind === 'scalars') {
       series.points?.offer(step, wallTime, datum.value, segment, file.id);
     } else {
@@ -499,21 +549,35 @@ export class RunLoader {
     for (const series of this.series.values()) {
       if (series.removeFile(file) > 0) this.noteTagChange(series);
     }
+    // The run's file count and summary change with it.
+    this.noteRunChange();
     this.options.logger.info(`event file removed: ${file.path}`);
   }
 
   // ---- what the HTTP layer reads ----
 
+  /** The run's summary, from the files it has now: a removed file takes its part with it. */
   info(): Omit<RunInfo, 'job' | 'worker'> {
     const hasData = [...this.series.values()].some((series) => series.kept > 0);
+    let last: FileTail | null = null;
+    let first: FileTail | null = null;
+    for (const file of this.files.values()) {
+      if (file.lastSummaryOrder > (last?.lastSummaryOrder ?? -1)) last = file;
+      if (
+        file.firstEventOrder >= 0 &&
+        file.firstEventOrder < (first?.firstEventOrder ?? Infinity)
+      ) {
+        first = file;
+      }
+    }
     return {
       name: this.name,
       status: !this.readOnce ? 'loading' : hasData ? 'ok' : 'no-data',
       fileCount: this.files.size,
-      lastStep: this.newestStep,
-      lastWallTime: this.newestWallTime,
+      lastStep: last ? last.lastSummaryStep : null,
+      lastWallTime: last ? last.lastSummaryWallTime : null,
       warnings: [...this.problems],
-      firstEventTime: this.firstEventTime,
+      firstEventTime: first ? first.firstEventTime : null,
     };
   }
 

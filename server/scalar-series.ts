@@ -29,7 +29,7 @@ export class ScalarSeries {
     this.slots = new ReservoirSlots(capacity, seed);
   }
 
-  /** Values offered (less an estimate of those purged), and points kept. */
+  /** Values offered less those removed (see `ReservoirSlots.remove`), and points kept. */
   get total(): number {
     return this.slots.total;
   }
@@ -80,19 +80,35 @@ export class ScalarSeries {
     }));
   }
 
-  /** Drops the points of event file `file` at steps >= `fromStep`; returns how many. */
-  removeFrom(file: number, fromStep: number): number {
-    return this.remove((slot) => this.files[slot] === file && this.steps[slot] >= fromStep);
+  /**
+   * Drops the points of event file `file` at steps >= `fromStep`; returns how
+   * many. `seenRemoved` is how many values offered they stand for, kept or not.
+   */
+  removeFrom(file: number, fromStep: number, seenRemoved?: number): number {
+    const drop = (slot: number) => this.files[slot] === file && this.steps[slot] >= fromStep;
+    return this.remove(drop, seenRemoved);
   }
 
-  /** Drops every point of event file `file`; returns how many. */
-  removeFile(file: number): number {
-    return this.remove((slot) => this.files[slot] === file);
+  /** Drops every point of event file `file`; returns how many (`seenRemoved` as above). */
+  removeFile(file: number, seenRemoved?: number): number {
+    return this.remove((slot) => this.files[slot] === file, seenRemoved);
   }
 
-  private remove(drop: (slot: number) => boolean): number {
+  /** Kept points of event file `file`, and how many of them are at steps >= `fromStep`. */
+  keptOf(file: number, fromStep: number): [ofFile: number, fromStepOn: number] {
+    let ofFile = 0;
+    let fromStepOn = 0;
+    for (let slot = 0; slot < this.slots.size; slot++) {
+      if (this.files[slot] !== file) continue;
+      ofFile += 1;
+      if (this.steps[slot] >= fromStep) fromStepOn += 1;
+    }
+    return [ofFile, fromStepOn];
+  }
+
+  private remove(drop: (slot: number) => boolean, seenRemoved?: number): number {
     const before = this.slots.size;
-    const kept = this.slots.remove(drop);
+    const kept = this.slots.remove(drop, seenRemoved);
     if (kept.length === before) return 0;
     // Moves slot kept[i] to slot i; kept is increasing in offer order, not slot.
     for (const column of [this.steps, this.wallTimes, this.values, this.segments, this.files]) {

@@ -296,6 +296,72 @@ describe('reading logdirs that are being written', () => {
     ]);
   });
 
+  it("derives a run's last step, wall time and first event time from the files that remain", async () => {
+    const logdir = tempLogdir();
+    const older = join(logdir, 'run', 'events.out.tfevents.1.host.1.0');
+    const newer = join(logdir, 'run', 'events.out.tfevents.2.host.1.0');
+    writeEvents(older, [fileVersion(500), ...scalars('loss', range(0, 30), 1000)]);
+    writeEvents(newer, [fileVersion(600), ...scalars('loss', range(30, 40), 2000)]);
+    const loader = load(logdir);
+    await loader.reloadOnce();
+    expect(loader.runs()[0]).toMatchObject({ lastStep: 39, lastWallTime: 2039, fileCount: 2 });
+
+    rmSync(newer);
+    await loader.reloadOnce();
+    expect(loader.runs()[0]).toMatchObject({ lastStep: 29, lastWallTime: 1029, fileCount: 1 });
+    expect(loader.runs()[0].firstEventTime).toBe(500);
+
+    rmSync(older);
+    writeEvents(newer, [fileVersion(700), ...scalars('loss', [3], 3000)]);
+    await loader.reloadOnce();
+    expect(loader.runs()[0]).toMatchObject({
+      lastStep: 3,
+      lastWallTime: 3003,
+      firstEventTime: 700,
+    });
+  });
+
+  it('counts exactly the values of the files that remain in total, sampled or not', async () => {
+    const logdir = tempLogdir();
+    const gone = join(logdir, 'run', 'events.out.tfevents.1.host.1.0');
+    const kept = join(logdir, 'run', 'events.out.tfevents.2.host.1.0');
+    const images = (from: number, to: number) =>
+      range(from, to).map((step) => imageEvent('img', step, [Uint8Array.of(step)]));
+    writeEvents(gone, [fileVersion(), ...images(0, 70), ...scalars('loss', range(0, 70))]);
+    writeEvents(kept, [fileVersion(), ...images(70, 100), ...scalars('loss', range(70, 100))]);
+    const loader = load(logdir, { capacity: { images: 10, scalars: 10 } });
+    await loader.reloadOnce();
+    rmSync(gone);
+    await loader.reloadOnce();
+
+    const tags = loader.tags('run')!;
+    expect(tags.map(({ tag, total }) => [tag, total]).sort()).toEqual([
+      ['img', 30],
+      ['loss', 30],
+    ]);
+    expect(loader.images('run', 'img')!.total).toBe(30);
+    expect(loader.scalars('run', 'loss')!.total).toBe(30);
+  });
+
+  it('counts the values a restart hid exactly in total while the sample holds them all', async () => {
+    const logdir = tempLogdir();
+    writeEvents(join(logdir, 'run', 'events.out.tfevents.1.host.1.0'), [
+      fileVersion(),
+      ...scalars('loss', range(0, 20)),
+    ]);
+    writeEvents(join(logdir, 'run', 'events.out.tfevents.2.host.1.0'), [
+      fileVersion(),
+      ...scalars('loss', range(0, 10)),
+      sessionStart(4),
+      ...scalars('loss', range(4, 6)),
+    ]);
+    const loader = load(logdir);
+    await loader.reloadOnce();
+    // 20 from the first file; 4 + 2 from the second, whose steps 4..9 were hidden.
+    expect(loader.scalars('run', 'loss')!.total).toBe(26);
+    expect(loader.scalars('run', 'loss')!.entries).toHaveLength(26);
+  });
+
   it('drops the values of an event file that was deleted', async () => {
     const logdir = tempLogdir();
     const gone = join(logdir, 'run', 'events.out.tfevents.1.host.1.0');

@@ -60,6 +60,18 @@ describe('Reservoir', () => {
     expect(sampled.total).toBe(Math.ceil(100 * (1 - removed / 10)));
   });
 
+  it('takes a counted number of removed values out of total, even when it kept none of them', () => {
+    const sampled = fill(10, 100);
+    const removed = sampled.remove((item) => item.step >= 50, 50);
+    expect(sampled.total).toBe(50);
+    expect(sampled.items).toHaveLength(10 - removed);
+
+    const untouched = fill(10, 100);
+    expect(untouched.remove(() => false, 30)).toBe(0);
+    expect(untouched.total).toBe(70);
+    expect(untouched.items).toHaveLength(10);
+  });
+
   it('rejects a capacity below one', () => {
     expect(() => new Reservoir(0, 1)).toThrow('invalid reservoir capacity: 0');
     expect(() => new Reservoir(NaN, 1)).toThrow('invalid reservoir capacity: NaN');
