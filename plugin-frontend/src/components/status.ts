@@ -7,11 +7,34 @@ import { css, html, nothing, type TemplateResult } from 'lit';
 import { TaskStatus, type Task } from '@lit/task';
 import { ApiError } from '../api.js';
 
+/**
+ * What to do about a status, where the status alone does not say: a request
+ * too large to send names a run or tag too long for a URL, which only a
+ * shorter name mends.
+ */
+const NEXT_STEPS: Record<number, string> = {
+  414: 'the run or tag name is too long for a request URL; log it under a shorter name',
+  431: 'the run or tag name is too long for a request; log it under a shorter name',
+};
+
 export function errorText(error: unknown): string {
   if (error instanceof ApiError) {
-    return error.status === 0 ? error.message : `${error.message} (HTTP ${error.status})`;
+    if (error.status === 0) return error.message;
+    // A status line without a body is already "431 Request Header Fields Too Large".
+    const status = error.message.startsWith(`${error.status} `) ? '' : ` (HTTP ${error.status})`;
+    const next = NEXT_STEPS[error.status];
+    return `${error.message}${status}${next ? `: ${next}` : ''}`;
   }
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * A run or tag name as a sentence quotes it, cut to `max` characters: a tag of
+ * 100,000 characters must not fill the page with its own error.
+ */
+export function quoted(name: string, max = 60): string {
+  const cut = name.length > max ? `${name.slice(0, max)}…` : name;
+  return JSON.stringify(cut);
 }
 
 export function loadingMessage(what: string): TemplateResult {
@@ -24,6 +47,20 @@ export function emptyMessage(text: string): TemplateResult {
 
 export function errorMessage(what: string, error: unknown): TemplateResult {
   return html`<p class="status error" role="alert">Could not load ${what}: ${errorText(error)}</p>`;
+}
+
+/** One error per tag whose series could not be loaded, by tag. */
+export function tagFailuresMessage(failures: ReadonlyMap<string, unknown>): TemplateResult {
+  return html`${[...failures].map(([tag, error]) => errorMessage(quoted(tag), error))}`;
+}
+
+/** One error per run whose tag list could not be loaded: its tags are missing, not absent. */
+export function runFailuresMessage(
+  failures: readonly { run: string; error: unknown }[],
+): TemplateResult {
+  return html`${failures.map(({ run, error }) =>
+    errorMessage(`the tags of run ${quoted(run)}`, error),
+  )}`;
 }
 
 /**
@@ -49,6 +86,8 @@ export function renderTask<T>(
 
 export const statusStyles = css`
   .status {
+    /* A message may quote a name of any length; it wraps rather than runs off the page. */
+    overflow-wrap: anywhere;
     margin: 12px 0;
     padding: 10px 12px;
     border-radius: 6px;
@@ -69,5 +108,20 @@ export const statusStyles = css`
     padding: 6px 10px;
     margin: 6px 0;
     font-size: 13px;
+  }
+`;
+
+/**
+ * A panel's tag as its heading (`class="tag"`, on the element holding the
+ * text itself, not on a button around it): a tag may be any length, so past
+ * three lines it is cut and its tooltip (the `title`) holds the whole.
+ */
+export const tagHeadingStyles = css`
+  .tag {
+    word-break: break-all;
+    display: -webkit-box;
+    -webkit-box-orient: vertical;
+    -webkit-line-clamp: 3;
+    overflow: hidden;
   }
 `;

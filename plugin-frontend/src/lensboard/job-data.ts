@@ -3,8 +3,9 @@
  * divergence and timing scalars per worker and the class counts tensor, and
  * from its worker runs the tensors to compare side by side.
  */
-import { api } from '../api.js';
+import { ApiError, api } from '../api.js';
 import type { JobInfo, LoadedTensor, ScalarPoint, TagInfo, TensorSeries } from '../api-types.js';
+import { settleEach, type Settled } from '../lib/settle.js';
 import { mergeSteps, shownStep } from '../lib/steps.js';
 import { seriesSteps, tensorAt } from './data.js';
 import {
@@ -28,36 +29,69 @@ export interface Comparable {
   tag: string;
 }
 
+/** The parts of the workers view; a failure is shown in the part it leaves out. */
+export type JobPart = 'global' | 'divergence' | 'timing' | 'counts' | 'comparables';
+
+/** What could not be loaded (a tag, or a run's tag list), and why. */
+export interface JobFailure {
+  part: JobPart;
+  what: string;
+  error: unknown;
+}
+
 export interface JobCatalog {
   job: JobInfo;
   divergence: WorkerSeries[];
   timing: WorkerSeries[];
   classCounts: TensorSeries | null;
   comparables: Comparable[];
+  /** Each failed request on its own: the rest of the job is drawn. */
+  failures: JobFailure[];
   steps: number[];
   total: number;
 }
 
 export async function loadJobCatalog(job: JobInfo, signal: AbortSignal): Promise<JobCatalog> {
-  const globalTags = job.global ? await api.tags(job.global, signal) : [];
-  const scalars = async (tags: WorkerScalarTag[]) =>
-    Promise.all(
-      tags.map(async (t) => ({
-        ...t,
-        points: (await api.scalars(job.global!, t.tag, signal)).entries,
-      })),
+  const failures: JobFailure[] = [];
+  const value = <T>(result: Settled<T>, part: JobPart, what: string, fallback: T): T => {
+    if (result.ok) return result.value;
+    failures.push({ part, what, error: result.error });
+    return fallback;
+  };
+  const [globalTags] = await settleEach([job.global ? api.tags(job.global, signal) : []], signal);
+  const tags = value(globalTags, 'global', `the tags of run ${job.global}`, []);
+  const scalars = async (part: JobPart, wanted: WorkerScalarTag[]) => {
+    const results = await settleEach(
+      wanted.map((t) => api.scalars(job.global!, t.tag, signal)),
+      signal,
     );
-  const hasCounts = globalTags.some((t) => t.tag === CLASS_COUNTS_TAG);
-  const [divergence, timing, classCounts, comparables] = await Promise.all([
-    scalars(workerScalarTags(globalTags, 'divergence')),
-    scalars(workerScalarTags(globalTags, 'timing')),
-    hasCounts ? api.tensors(job.global!, CLASS_COUNTS_TAG, signal) : Promise.resolve(null),
-    job.workers[0] ? loadComparables(job.workers[0], signal) : Promise.resolve([]),
+    return wanted.flatMap((t, i) => {
+      const series = value(results[i], part, t.tag, null);
+      return series ? [{ ...t, points: series.entries }] : [];
+    });
+  };
+  const hasCounts = tags.some((t) => t.tag === CLASS_COUNTS_TAG);
+  const [divergence, timing, [counts], [comparables]] = await Promise.all([
+    scalars('divergence', workerScalarTags(tags, 'divergence')),
+    scalars('timing', workerScalarTags(tags, 'timing')),
+    settleEach([hasCounts ? api.tensors(job.global!, CLASS_COUNTS_TAG, signal) : null], signal),
+    settleEach([job.workers[0] ? loadComparables(job.workers[0], signal) : []], signal),
   ]);
+  const classCounts = value(counts, 'counts', CLASS_COUNTS_TAG, null);
+  const compared = value(comparables, 'comparables', `the tags of run ${job.workers[0]}`, []);
   const stepLists = [...divergence, ...timing].map((s) => s.points.map((p) => p.step));
   if (classCounts) stepLists.push(seriesSteps(classCounts));
   const steps = mergeSteps(stepLists);
-  return { job, divergence, timing, classCounts, comparables, steps, total: steps.length };
+  return {
+    job,
+    divergence,
+    timing,
+    classCounts,
+    comparables: compared,
+    failures,
+    steps,
+    total: steps.length,
+  };
 }
 
 async function loadComparables(run: string, signal: AbortSignal): Promise<Comparable[]> {
@@ -72,38 +106,62 @@ async function loadComparables(run: string, signal: AbortSignal): Promise<Compar
   ];
 }
 
-/** `tag`'s series on every worker; null for a worker that never logged it. */
-export function loadWorkerSeries(
-  workers: readonly string[],
-  tag: string,
-  signal: AbortSignal,
-): Promise<(TensorSeries | null)[]> {
-  return Promise.all(workers.map((run) => api.tensors(run, tag, signal).catch(() => null)));
-}
-
-/** Every worker's tensor at the step it shows for `step`; null where a worker has none. */
-export function tensorsAt(
-  series: readonly (TensorSeries | null)[],
-  step: number | null,
-  signal: AbortSignal,
-): Promise<(LoadedTensor | null)[]> {
-  return Promise.all(
-    series.map((one) => {
-      const at = one ? shownStep(seriesSteps(one), step) : null;
-      return one && at !== null ? tensorAt(one, at, signal) : null;
-    }),
-  );
+/** Why one worker's share of a comparison could not be loaded. */
+export class LoadFailure {
+  constructor(readonly error: unknown) {}
 }
 
 /**
- * `tag` on every worker at the step each shows for `step`; null for a worker that
- * never logged it.
+ * One worker's share of a comparison: the value, null when the worker never
+ * logged it (which is no error), or the failure that kept it out.
  */
+export type WorkerValue<T> = T | null | LoadFailure;
+
+/** The value itself, or null when there is none to draw (not logged, or failed). */
+export function loadedValue<T>(value: WorkerValue<T>): T | null {
+  return value instanceof LoadFailure ? null : value;
+}
+
+/** `tag`'s series on every worker; a 404 is a worker that never logged it, not a failure. */
+export async function loadWorkerSeries(
+  workers: readonly string[],
+  tag: string,
+  signal: AbortSignal,
+): Promise<WorkerValue<TensorSeries>[]> {
+  const results = await settleEach(
+    workers.map((run) => api.tensors(run, tag, signal)),
+    signal,
+  );
+  return results.map((result) => {
+    if (result.ok) return result.value;
+    const unknown = result.error instanceof ApiError && result.error.status === 404;
+    return unknown ? null : new LoadFailure(result.error);
+  });
+}
+
+/** Every worker's tensor at the step it shows for `step`; each worker fails on its own. */
+export async function tensorsAt(
+  series: readonly WorkerValue<TensorSeries>[],
+  step: number | null,
+  signal: AbortSignal,
+): Promise<WorkerValue<LoadedTensor>[]> {
+  const results = await settleEach(
+    series.map(async (one) => {
+      if (one === null || one instanceof LoadFailure) return one;
+      const at = shownStep(seriesSteps(one), step);
+      return at === null ? null : tensorAt(one, at, signal);
+    }),
+    signal,
+  );
+  return results.map((result) => (result.ok ? result.value : new LoadFailure(result.error)));
+}
+
+/** `tag` on every worker at the step each shows for `step`. */
 export async function loadAcrossWorkers(
   workers: readonly string[],
   tag: string,
   step: number | null,
   signal: AbortSignal,
-): Promise<(LoadedTensor | null)[]> {
+): Promise<WorkerValue<LoadedTensor>[]> {
   return tensorsAt(await loadWorkerSeries(workers, tag, signal), step, signal);
 }

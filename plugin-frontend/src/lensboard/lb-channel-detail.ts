@@ -9,7 +9,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import type { LoadedTensor, ScalarPoint, TensorSeries } from '../api-types.js';
-import { renderTask, statusStyles } from '../components/status.js';
+import { errorMessage, renderTask, statusStyles } from '../components/status.js';
 import { seriesColor } from '../lib/run-colors.js';
 import type { RunScalars } from '../lib/scalar-plot.js';
 import { shownStep } from '../lib/steps.js';
@@ -17,7 +17,7 @@ import { channelHealth, mapStats, rectifies, type MapStats } from './channel-sta
 import type { ColorScale } from './color-scale.js';
 import { seriesSteps, tensorAt } from './data.js';
 import { formatCompact, formatPercent } from './float-format.js';
-import { loadAcrossWorkers } from './job-data.js';
+import { LoadFailure, loadAcrossWorkers } from './job-data.js';
 import { scaleOfMaps } from './layer-scales.js';
 import { zoomFor } from './map-grid-layout.js';
 import type { ActivationLayer } from './logged-tags.js';
@@ -91,6 +91,9 @@ export class LbChannelDetail extends LitElement {
   @property({ attribute: false }) scale: ColorScale = { kind: 'sequential', min: 0, max: 0 };
   @property({ attribute: false }) statsSeries: TensorSeries | null = null;
   @property({ attribute: false }) topSeries: TensorSeries | null = null;
+  /** Set when the layer logged stats (top probes) but their series could not be loaded. */
+  @property({ attribute: false }) statsFailure: { error: unknown } | null = null;
+  @property({ attribute: false }) topFailure: { error: unknown } | null = null;
   @property({ attribute: false }) probes: LoadedTensor | null = null;
   @property({ attribute: false }) probeIds: readonly number[] = [];
   @property({ attribute: false }) probeLabels: readonly number[] = [];
@@ -117,7 +120,11 @@ export class LbChannelDetail extends LitElement {
   private onWorkers = new Task(this, {
     task: async ([runs, tag, step], { signal }) => {
       const tensors = await loadAcrossWorkers(runs, tag, step, signal);
-      return runs.flatMap((run, i) => (tensors[i] ? [{ run, tensor: tensors[i] }] : []));
+      // A worker that never logged the layer is left out; one that failed says so in its place.
+      return runs.flatMap((run, i) => {
+        const value = tensors[i];
+        return value === null ? [] : [{ run, value }];
+      });
     },
     args: () => [this.workers, this.layer?.tag ?? '', this.tensor?.step ?? null] as const,
   });
@@ -203,7 +210,11 @@ export class LbChannelDetail extends LitElement {
   private renderHistory() {
     if (!this.statsSeries)
       return html`<h4>History</h4>
-        <p class="status">No activation_stats logged for this layer.</p>`;
+        ${
+          this.statsFailure
+            ? errorMessage('the activation_stats of this layer', this.statsFailure.error)
+            : html`<p class="status">No activation_stats logged for this layer.</p>`
+        }`;
     return renderTask(
       this.history,
       'the channel history',
@@ -220,7 +231,11 @@ export class LbChannelDetail extends LitElement {
   private renderTop() {
     if (!this.topSeries)
       return html`<h4>Top probes</h4>
-        <p class="status">No activation_top logged for this layer.</p>`;
+        ${
+          this.topFailure
+            ? errorMessage('the activation_top of this layer', this.topFailure.error)
+            : html`<p class="status">No activation_top logged for this layer.</p>`
+        }`;
     return renderTask(
       this.top,
       'the top probes',
@@ -243,7 +258,8 @@ export class LbChannelDetail extends LitElement {
 
   private renderWorkers(units: boolean) {
     return renderTask(this.onWorkers, 'this channel on every worker', (tensors) => {
-      const maps = tensors.map(({ tensor }) => {
+      const maps = tensors.map(({ value: tensor }) => {
+        if (tensor instanceof LoadFailure) return [];
         const layout = activationLayout(tensor.shape);
         const ok = this.channel < layout.channels && this.probe < layout.items;
         return ok
@@ -256,17 +272,19 @@ export class LbChannelDetail extends LitElement {
       return html`<h4>On every worker (one scale)</h4>
         <div class="workers">
           ${tensors.map(
-            ({ run }, i) =>
+            ({ run, value }, i) =>
               html`<figure data-run=${run}>
                 ${
-                  maps[i].length
-                    ? html`<lb-map-grid
-                        .maps=${maps[i]}
-                        .scales=${scale}
-                        .zoom=${units ? 12 : zoomFor(maps[i][0].height, maps[i][0].width, 64)}
-                        .gap=${0}
-                      ></lb-map-grid>`
-                    : 'not logged'
+                  value instanceof LoadFailure
+                    ? errorMessage(`this layer on ${run}`, value.error)
+                    : maps[i].length
+                      ? html`<lb-map-grid
+                          .maps=${maps[i]}
+                          .scales=${scale}
+                          .zoom=${units ? 12 : zoomFor(maps[i][0].height, maps[i][0].width, 64)}
+                          .gap=${0}
+                        ></lb-map-grid>`
+                      : 'not logged'
                 }
                 <figcaption>${run}</figcaption>
               </figure>`,

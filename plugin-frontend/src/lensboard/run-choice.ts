@@ -9,7 +9,8 @@ import { Task } from '@lit/task';
 import type { JobInfo, RunInfo } from '../api-types.js';
 import type { ViewState } from '../view-state.js';
 import { chooseRun, runLabel, type RunChoice } from './job-runs.js';
-import { runsWithData, type TagTest } from './run-data.js';
+import { runsWithData, type RunsWithData, type TagTest } from './run-data.js';
+import { runFailuresMessage } from '../components/status.js';
 
 /** What the choice depends on, read from the view on every update. */
 export interface ChoiceInputs {
@@ -21,7 +22,7 @@ export interface ChoiceInputs {
 }
 
 export class RunChoiceController {
-  readonly task: Task<readonly [readonly string[], number], Set<string>>;
+  readonly task: Task<readonly [readonly string[], number], RunsWithData>;
 
   constructor(
     host: ReactiveControllerHost & HTMLElement,
@@ -37,7 +38,12 @@ export class RunChoiceController {
 
   /** Runs with the data, once known. */
   get hasData(): Set<string> | null {
-    return this.task.value ?? null;
+    return this.task.value?.withData ?? null;
+  }
+
+  /** Selected runs whose tag list could not be loaded: whether they have the data is unknown. */
+  get failures(): RunsWithData['failures'] {
+    return this.task.value?.failures ?? [];
   }
 
   /** The chosen run, or null until it is known which runs have data. */
@@ -49,8 +55,17 @@ export class RunChoiceController {
   }
 }
 
-/** A sentence naming the selected runs without the data, or nothing when none lack it. */
-export function lackingNote(choice: RunChoice, what: string) {
+/**
+ * A sentence naming the selected runs without the data, or nothing when none
+ * lack it; and an error for each run that could not be asked.
+ */
+export function lackingNote(choice: RunChoice, what: string, failures: RunsWithData['failures']) {
+  const failed = new Set(failures.map((f) => f.run));
+  const lacking = choice.lacking.filter((run) => !failed.has(run));
+  return html`${runFailuresMessage(failures)} ${lackingSentence({ ...choice, lacking }, what)}`;
+}
+
+function lackingSentence(choice: RunChoice, what: string) {
   if (choice.lacking.length === 0) return nothing;
   const names = choice.lacking.map((run) => (choice.job ? runLabel(run, choice.job) : run));
   const shown = names.length > 6 ? [...names.slice(0, 6), `${names.length - 6} more`] : names;

@@ -5,6 +5,7 @@
  */
 import { api } from '../api.js';
 import type { TagInfo } from '../api-types.js';
+import { settleEach } from '../lib/settle.js';
 import { activationLayers, templateTags, weightTags } from './logged-tags.js';
 
 export type TagTest = (tags: readonly TagInfo[]) => boolean;
@@ -20,11 +21,28 @@ export function isKernel(weight: string): boolean {
   return /^kernel(_\d+)?$/.test(weight);
 }
 
+/** Which runs have the data; a run whose tag list failed is among neither, but in `failures`. */
+export interface RunsWithData {
+  withData: Set<string>;
+  failures: { run: string; error: unknown }[];
+}
+
+/** Each run's tag list on its own: one run removed or unreadable leaves the others' answers. */
 export async function runsWithData(
   runs: readonly string[],
   test: TagTest,
   signal: AbortSignal,
-): Promise<Set<string>> {
-  const tagLists = await Promise.all(runs.map((run) => api.tags(run, signal)));
-  return new Set(runs.filter((_, i) => test(tagLists[i])));
+): Promise<RunsWithData> {
+  const tagLists = await settleEach(
+    runs.map((run) => api.tags(run, signal)),
+    signal,
+  );
+  const withData = new Set<string>();
+  const failures: RunsWithData['failures'] = [];
+  runs.forEach((run, i) => {
+    const tags = tagLists[i];
+    if (!tags.ok) failures.push({ run, error: tags.error });
+    else if (test(tags.value)) withData.add(run);
+  });
+  return { withData, failures };
 }

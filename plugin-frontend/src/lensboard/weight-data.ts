@@ -5,6 +5,7 @@
  */
 import { api } from '../api.js';
 import type { LoadedTensor, TensorSeries } from '../api-types.js';
+import { settleEach } from '../lib/settle.js';
 import { mergeSteps, shownStep, valueCounts } from '../lib/steps.js';
 import { seriesSteps, tensorAt } from './data.js';
 import { templateTags, weightTags, type NamedTensorTag } from './logged-tags.js';
@@ -17,6 +18,8 @@ export interface WeightCatalog {
   /** Kernels only: biases are better read in the histograms. */
   kernels: NamedTensorTag[];
   series: Map<string, TensorSeries>;
+  /** Why a tag's series could not be loaded, by tag: in `series` or here, never both. */
+  failures: Map<string, unknown>;
   steps: number[];
   /** Values logged and kept by the largest series, for the step control. */
   kept: number;
@@ -27,6 +30,8 @@ export interface WeightFrame {
   step: number;
   /** By tag; with a difference, this worker minus the workers' average. */
   tensors: Map<string, LoadedTensor>;
+  /** By tag: why its tensor (or, for a difference, another worker's) could not be loaded. */
+  failures: Map<string, unknown>;
   /** Set when the tensors are differences: the workers averaged. */
   averagedOver: string[] | null;
 }
@@ -36,12 +41,24 @@ export async function loadWeightCatalog(run: string, signal: AbortSignal): Promi
   const templates = templateTags(tags);
   const kernels = weightTags(tags).filter((w) => isKernel(w.weight));
   const wanted = [...templates, ...kernels].map((t) => t.tag);
-  const loaded = await Promise.all(wanted.map((tag) => api.tensors(run, tag, signal)));
+  const results = await settleEach(
+    wanted.map((tag) => api.tensors(run, tag, signal)),
+    signal,
+  );
+  const series = new Map<string, TensorSeries>();
+  const failures = new Map<string, unknown>();
+  wanted.forEach((tag, i) => {
+    const result = results[i];
+    if (result.ok) series.set(tag, result.value);
+    else failures.set(tag, result.error);
+  });
+  const loaded = [...series.values()];
   return {
     run,
     templates,
     kernels,
-    series: new Map(wanted.map((tag, i) => [tag, loaded[i]])),
+    series,
+    failures,
     steps: mergeSteps(loaded.map(seriesSteps)),
     ...valueCounts(loaded),
   };
@@ -58,20 +75,35 @@ export async function loadWeightFrame(
   signal: AbortSignal,
 ): Promise<WeightFrame> {
   const tags = [...catalog.series.keys()];
-  const own = await Promise.all(tags.map((tag) => at(catalog.series.get(tag)!, step, signal)));
+  const own = await settleEach(
+    tags.map((tag) => at(catalog.series.get(tag)!, step, signal)),
+    signal,
+  );
   const tensors = new Map<string, LoadedTensor>();
-  tags.forEach((tag, i) => own[i] && tensors.set(tag, own[i]));
-  if (workers.length < 2) return { step, tensors, averagedOver: null };
+  const failures = new Map<string, unknown>();
+  tags.forEach((tag, i) => {
+    const result = own[i];
+    if (!result.ok) failures.set(tag, result.error);
+    else if (result.value) tensors.set(tag, result.value);
+  });
+  if (workers.length < 2) return { step, tensors, failures, averagedOver: null };
 
+  // Each tag is averaged on its own: a worker that cannot give one tag spoils only that one.
   for (const [tag, tensor] of tensors) {
-    const others = await Promise.all(workers.map((run) => workerTensor(run, tag, step, signal)));
-    const mean = elementwiseMean(
-      others.map((t) => t.values),
-      workers,
-    );
-    tensors.set(tag, { ...tensor, values: difference(tensor.values, mean) });
+    try {
+      const others = await Promise.all(workers.map((run) => workerTensor(run, tag, step, signal)));
+      const mean = elementwiseMean(
+        others.map((t) => t.values),
+        workers,
+      );
+      tensors.set(tag, { ...tensor, values: difference(tensor.values, mean) });
+    } catch (error) {
+      signal.throwIfAborted();
+      tensors.delete(tag);
+      failures.set(tag, error);
+    }
   }
-  return { step, tensors, averagedOver: [...workers] };
+  return { step, tensors, failures, averagedOver: [...workers] };
 }
 
 async function at(series: TensorSeries, step: number, signal: AbortSignal) {

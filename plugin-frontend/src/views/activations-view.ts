@@ -9,7 +9,16 @@ import { css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import type { LoadedTensor } from '../api-types.js';
-import { emptyMessage, renderTask, statusStyles } from '../components/status.js';
+import {
+  emptyMessage,
+  errorMessage,
+  renderTask,
+  quoted,
+  runFailuresMessage,
+  statusStyles,
+  tagFailuresMessage,
+  tagHeadingStyles,
+} from '../components/status.js';
 import { shownStep } from '../lib/steps.js';
 import {
   loadCatalog,
@@ -68,6 +77,7 @@ const deadCache = new WeakMap<LoadedTensor, number[]>();
 export class LbActivationsView extends ViewElement {
   static override styles = [
     statusStyles,
+    tagHeadingStyles,
     css`
       :host {
         display: block;
@@ -164,12 +174,14 @@ export class LbActivationsView extends ViewElement {
   override render() {
     return renderTask(this.chooser.task, 'which runs logged activations', () => {
       if (this.run !== null) return this.renderRun();
-      return emptyMessage(
+      const other = this.chooser.failures.length ? 'other ' : '';
+      return html`${runFailuresMessage(this.chooser.failures)}
+      ${emptyMessage(
         this.selectedRuns().length
-          ? 'None of the selected runs has logged activations/<layer> tensors yet; ' +
+          ? `None of the ${other}selected runs has logged activations/<layer> tensors yet; ` +
               'they appear once a run logs them.'
           : 'No runs yet: activations appear once a run logs them.',
-      );
+      )}`;
     });
   }
 
@@ -180,7 +192,11 @@ export class LbActivationsView extends ViewElement {
       }
       return html`${this.renderBar(catalog)}
       ${renderTask(this.frame, `activations at step ${this.shownStep}`, (frame) =>
-        frame ? this.renderFrame(catalog, frame) : emptyMessage('No activations logged yet.'),
+        frame
+          ? this.renderFrame(catalog, frame)
+          : catalog.failures.size
+            ? tagFailuresMessage(catalog.failures)
+            : emptyMessage('No activations logged yet.'),
       )}`;
     });
   }
@@ -210,7 +226,11 @@ export class LbActivationsView extends ViewElement {
           </select></label
         >
       </div>
-      ${this.chooser.choice ? lackingNote(this.chooser.choice, 'activations') : nothing}`;
+      ${
+        this.chooser.choice
+          ? lackingNote(this.chooser.choice, 'activations', this.chooser.failures)
+          : nothing
+      }`;
   }
 
   private renderFrame(catalog: ActivationCatalog, frame: ActivationFrame) {
@@ -223,23 +243,28 @@ export class LbActivationsView extends ViewElement {
     }
     const scales = layerScales(maps, this.scaleMode);
     const shared = this.scaleMode === 'shared' ? [...scales.values()][0]?.layer : undefined;
-    return html`<lb-probe-strip
-        .probes=${frame.probes}
-        .ids=${catalog.probeIds}
-        .labels=${catalog.probeLabels}
-        .predictions=${frame.predictions}
-        .unitLabels=${catalog.output?.unitLabels ?? NO_LABELS}
-        .selected=${probe}
-        @lb-probe-pick=${(e: CustomEvent<number>) => this.select({ probe: e.detail })}
-      ></lb-probe-strip>
-      ${
-        shared
-          ? html`<lb-color-legend .scale=${shared} label="every layer"></lb-color-legend>`
-          : nothing
-      }
-      ${catalog.layers.map((layer) =>
-        this.renderLayer(catalog, frame, layer, maps.get(layer.layer), scales.get(layer.layer)),
-      )}`;
+    const probeFailure = frame.probeFailure ?? failureOf(catalog, catalog.probeTag);
+    return html`${
+      probeFailure
+        ? errorMessage(`the probe inputs (${catalog.probeTag})`, probeFailure.error)
+        : html`<lb-probe-strip
+            .probes=${frame.probes}
+            .ids=${catalog.probeIds}
+            .labels=${catalog.probeLabels}
+            .predictions=${frame.predictions}
+            .unitLabels=${catalog.output?.unitLabels ?? NO_LABELS}
+            .selected=${probe}
+            @lb-probe-pick=${(e: CustomEvent<number>) => this.select({ probe: e.detail })}
+          ></lb-probe-strip>`
+    }
+    ${
+      shared
+        ? html`<lb-color-legend .scale=${shared} label="every layer"></lb-color-legend>`
+        : nothing
+    }
+    ${catalog.layers.map((layer) =>
+      this.renderLayer(catalog, frame, layer, maps.get(layer.layer), scales.get(layer.layer)),
+    )}`;
   }
 
   private renderLayer(
@@ -251,9 +276,19 @@ export class LbActivationsView extends ViewElement {
   ) {
     const tensor = frame.tensors.get(layer.layer);
     if (!tensor || !maps || !scales) {
-      return html`<section class="layer">
-        <h3>${layer.layer}</h3>
-        not logged at or before step ${frame.step}
+      const failure = failureOf(catalog, layer.tag);
+      return html`<section class="layer" data-layer=${layer.layer}>
+        <h3 class="tag" title=${layer.layer}>${layer.layer}</h3>
+        ${
+          frame.failures.has(layer.layer)
+            ? errorMessage(
+                `${quoted(layer.tag)} at step ${frame.step}`,
+                frame.failures.get(layer.layer),
+              )
+            : failure
+              ? errorMessage(quoted(layer.tag), failure.error)
+              : `not logged at or before step ${frame.step}`
+        }
       </section>`;
     }
     const layout = activationLayout(tensor.shape);
@@ -314,6 +349,8 @@ export class LbActivationsView extends ViewElement {
       .scale=${scale}
       .statsSeries=${layer.statsTag ? (catalog.series.get(layer.statsTag) ?? null) : null}
       .topSeries=${layer.topTag ? (catalog.series.get(layer.topTag) ?? null) : null}
+      .statsFailure=${failureOf(catalog, layer.statsTag)}
+      .topFailure=${failureOf(catalog, layer.topTag)}
       .probes=${frame.probes}
       .probeIds=${catalog.probeIds}
       .probeLabels=${catalog.probeLabels}
@@ -330,6 +367,11 @@ export class LbActivationsView extends ViewElement {
     const wanted = this.state.probe ?? 0;
     return wanted >= 0 && wanted < count ? wanted : 0;
   }
+}
+
+/** Why the catalog could not load `tag`'s series, or null when it could (or there is no tag). */
+function failureOf(catalog: ActivationCatalog, tag: string | null): { error: unknown } | null {
+  return tag !== null && catalog.failures.has(tag) ? { error: catalog.failures.get(tag) } : null;
 }
 
 declare global {

@@ -11,8 +11,22 @@ import type { HistogramEntry, Series } from '../api-types.js';
 import { binHistograms, type BinnedHistograms } from '../lib/histogram-bins.js';
 import { runColors } from '../lib/run-colors.js';
 import { loadedLabel } from '../lib/steps.js';
-import { emptyMessage, renderTask, statusStyles } from '../components/status.js';
-import { entryAt, loadTagPanels, type TagPanel } from './load-series.js';
+import {
+  emptyMessage,
+  errorMessage,
+  quoted,
+  renderTask,
+  runFailuresMessage,
+  statusStyles,
+  tagHeadingStyles,
+} from '../components/status.js';
+import {
+  entryAt,
+  loadTagPanels,
+  type LoadedPanels,
+  type SeriesFailure,
+  type TagPanel,
+} from './load-series.js';
 import { ViewElement } from './view-base.js';
 import '../components/lb-histogram-chart.js';
 
@@ -35,6 +49,7 @@ export class LbHistogramsView extends ViewElement {
 
   static override styles = [
     statusStyles,
+    tagHeadingStyles,
     css`
       .grid {
         display: grid;
@@ -51,7 +66,6 @@ export class LbHistogramsView extends ViewElement {
       h3 {
         margin: 0 0 4px;
         font-size: 13px;
-        word-break: break-all;
       }
       .caption {
         font-size: 12px;
@@ -61,20 +75,38 @@ export class LbHistogramsView extends ViewElement {
   ];
 
   override render() {
-    return renderTask(this.panelsTask, 'histograms', (panels) =>
+    return renderTask(this.panelsTask, 'histograms', (loaded) => this.renderPanels(loaded));
+  }
+
+  private renderPanels({ panels, runFailures }: LoadedPanels<HistogramEntry>) {
+    const other = runFailures.length ? 'other ' : '';
+    return html`${runFailuresMessage(runFailures)}
+    ${
       panels.length
         ? html`<div class="grid">${panels.flatMap((panel) => this.renderPanel(panel))}</div>`
-        : emptyMessage('No histogram tags in the selected runs yet.'),
-    );
+        : emptyMessage(`No histogram tags in the ${other}selected runs yet.`)
+    }`;
   }
 
   protected override updated(): void {
-    const panels = this.panelsTask.value;
+    const panels = this.panelsTask.value?.panels;
     if (panels && panels.length) this.reportPanelSteps(panels);
   }
 
   private renderPanel(panel: TagPanel<HistogramEntry>) {
-    return panel.series.map((series) => this.renderSeries(series));
+    return [
+      ...panel.series.map((series) => this.renderSeries(series)),
+      ...panel.failures.map((failure) => this.renderFailure(failure)),
+    ];
+  }
+
+  /** A (run, tag) that could not be loaded, in the place its chart would have. */
+  private renderFailure({ run, tag, error }: SeriesFailure) {
+    return html`<section data-tag=${tag} data-run=${run}>
+      <h3 class="tag" title=${tag}>${tag}</h3>
+      <div class="caption">${run}</div>
+      ${errorMessage(`the histograms of run ${quoted(run)}`, error)}
+    </section>`;
   }
 
   private renderSeries(series: Series<HistogramEntry>) {
@@ -86,7 +118,7 @@ export class LbHistogramsView extends ViewElement {
     );
     const shown = data.frames.find((frame) => frame.step === entry?.step) ?? null;
     return html`<section data-tag=${series.tag} data-run=${series.run}>
-      <h3>${series.tag}</h3>
+      <h3 class="tag" title=${series.tag}>${series.tag}</h3>
       <div class="caption">
         ${series.run} ·
         ${loadedLabel(

@@ -10,8 +10,16 @@ import { Task } from '@lit/task';
 import { api } from '../api.js';
 import type { ImageEntry, Series, TagInfo } from '../api-types.js';
 import { runColors } from '../lib/run-colors.js';
-import { emptyMessage, renderTask, statusStyles } from '../components/status.js';
-import { entriesAt, loadTagPanels, type TagPanel } from './load-series.js';
+import {
+  emptyMessage,
+  errorMessage,
+  quoted,
+  renderTask,
+  runFailuresMessage,
+  statusStyles,
+  tagHeadingStyles,
+} from '../components/status.js';
+import { entriesAt, loadTagPanels, type LoadedPanels, type TagPanel } from './load-series.js';
 import { ViewElement } from './view-base.js';
 
 /** Zoom factors offered; 0 is "fit": small images enlarged by a whole factor to about FIT_SIZE. */
@@ -43,6 +51,7 @@ export class LbImagesView extends ViewElement {
 
   static override styles = [
     statusStyles,
+    tagHeadingStyles,
     css`
       .controls {
         margin: 8px 0 12px;
@@ -58,7 +67,6 @@ export class LbImagesView extends ViewElement {
       h3 {
         margin: 0 0 6px;
         font-size: 13px;
-        word-break: break-all;
       }
       .run {
         margin: 6px 0;
@@ -116,28 +124,37 @@ export class LbImagesView extends ViewElement {
           )}
         </select>
       </div>
-      ${renderTask(this.panelsTask, 'images', (panels) =>
-        panels.length
-          ? html`${panels.map((panel) => this.renderPanel(panel))}`
-          : emptyMessage('No image tags in the selected runs yet.'),
-      )}
+      ${renderTask(this.panelsTask, 'images', (loaded) => this.renderPanels(loaded))}
     `;
   }
 
+  private renderPanels({ panels, runFailures }: LoadedPanels<ImageEntry>) {
+    const other = runFailures.length ? 'other ' : '';
+    return html`${runFailuresMessage(runFailures)}
+    ${
+      panels.length
+        ? panels.map((panel) => this.renderPanel(panel))
+        : emptyMessage(`No image tags in the ${other}selected runs yet.`)
+    }`;
+  }
+
   protected override updated(): void {
-    const panels = this.panelsTask.value;
+    const panels = this.panelsTask.value?.panels;
     if (panels && panels.length) this.reportPanelSteps(panels);
   }
 
   private renderPanel(panel: TagPanel<ImageEntry>) {
     return html`<section data-tag=${panel.tag}>
-      <h3>${panel.info.displayName || panel.tag}</h3>
+      <h3 class="tag" title=${panel.tag}>${panel.info.displayName || panel.tag}</h3>
       ${
         panel.info.description
           ? html`<div class="caption">${panel.info.description}</div>`
           : nothing
       }
       ${panel.series.map((series) => this.renderRun(series, panel.info))}
+      ${panel.failures.map(({ run, error }) =>
+        errorMessage(`the images of run ${quoted(run)}`, error),
+      )}
     </section>`;
   }
 

@@ -2,9 +2,15 @@
  * Loads every series of one kind for a set of runs: the tags of each run, then
  * each (run, tag) series, all in parallel. Tags are returned in a stable order
  * with the runs that hold them, so a view lays out one panel per tag.
+ *
+ * Every request fails on its own: a series that cannot be loaded (a tag too
+ * long for a request URL, a run removed between the two requests) becomes a
+ * failure of its (run, tag) in its panel, and a run whose tag list cannot be
+ * loaded a failure of that run, while everything else is drawn.
  */
 import type { Entry, Series, TagInfo, TagKind } from '../api-types.js';
 import { api } from '../api.js';
+import { settleEach } from '../lib/settle.js';
 import { valueCounts } from '../lib/steps.js';
 
 export type SeriesFetch<T extends Entry> = (
@@ -13,11 +19,32 @@ export type SeriesFetch<T extends Entry> = (
   signal: AbortSignal,
 ) => Promise<Series<T>>;
 
+/** A (run, tag) whose series could not be loaded, and why. */
+export interface SeriesFailure {
+  run: string;
+  tag: string;
+  error: unknown;
+}
+
+/** A run whose tag list could not be loaded, and why: none of its tags can be shown. */
+export interface RunFailure {
+  run: string;
+  error: unknown;
+}
+
 export interface TagPanel<T extends Entry> {
   tag: string;
   info: TagInfo;
-  /** One series per selected run that logged this tag, in run order. */
+  /** One series per selected run that logged this tag and could be loaded, in run order. */
   series: Series<T>[];
+  /** The runs that logged this tag but whose series could not be loaded, in run order. */
+  failures: SeriesFailure[];
+}
+
+export interface LoadedPanels<T extends Entry> {
+  /** Sorted by tag; a panel whose every series failed is kept, to say so in its place. */
+  panels: TagPanel<T>[];
+  runFailures: RunFailure[];
 }
 
 export async function loadTagPanels<T extends Entry>(
@@ -25,23 +52,33 @@ export async function loadTagPanels<T extends Entry>(
   kind: TagKind,
   fetchSeries: SeriesFetch<T>,
   signal: AbortSignal,
-): Promise<TagPanel<T>[]> {
-  const tagLists = await Promise.all(runs.map((run) => api.tags(run, signal)));
+): Promise<LoadedPanels<T>> {
+  const tagLists = await settleEach(
+    runs.map((run) => api.tags(run, signal)),
+    signal,
+  );
   const wanted: { run: string; info: TagInfo }[] = [];
+  const runFailures: RunFailure[] = [];
   runs.forEach((run, i) => {
-    for (const info of tagLists[i]) if (info.kind === kind) wanted.push({ run, info });
+    const tags = tagLists[i];
+    if (!tags.ok) runFailures.push({ run, error: tags.error });
+    else for (const info of tags.value) if (info.kind === kind) wanted.push({ run, info });
   });
-  const loaded = await Promise.all(
+  const loaded = await settleEach(
     wanted.map(({ run, info }) => fetchSeries(run, info.tag, signal)),
+    signal,
   );
 
   const panels = new Map<string, TagPanel<T>>();
-  wanted.forEach(({ info }, i) => {
-    const panel = panels.get(info.tag) ?? { tag: info.tag, info, series: [] };
-    panel.series.push(loaded[i]);
+  wanted.forEach(({ run, info }, i) => {
+    const panel = panels.get(info.tag) ?? { tag: info.tag, info, series: [], failures: [] };
+    const result = loaded[i];
+    if (result.ok) panel.series.push(result.value);
+    else panel.failures.push({ run, tag: info.tag, error: result.error });
     panels.set(info.tag, panel);
   });
-  return [...panels.values()].sort((a, b) => a.tag.localeCompare(b.tag));
+  const sorted = [...panels.values()].sort((a, b) => a.tag.localeCompare(b.tag));
+  return { panels: sorted, runFailures };
 }
 
 /**

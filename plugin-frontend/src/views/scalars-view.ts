@@ -13,8 +13,16 @@ import type { ScalarPoint } from '../api-types.js';
 import { runColors } from '../lib/run-colors.js';
 import type { PlotOptions, RunScalars } from '../lib/scalar-plot.js';
 import { DEFAULT_SMOOTHING, X_AXES, type XAxis } from '../view-state.js';
-import { emptyMessage, renderTask, statusStyles } from '../components/status.js';
-import { loadTagPanels, type TagPanel } from './load-series.js';
+import {
+  emptyMessage,
+  errorMessage,
+  quoted,
+  renderTask,
+  runFailuresMessage,
+  statusStyles,
+  tagHeadingStyles,
+} from '../components/status.js';
+import { loadTagPanels, type LoadedPanels, type TagPanel } from './load-series.js';
 import { ViewElement } from './view-base.js';
 import { MEASURE_FIRST_RENDER, mark, measure, settled } from '../lib/perf.js';
 
@@ -44,6 +52,7 @@ export class LbScalarsView extends ViewElement {
 
   static override styles = [
     statusStyles,
+    tagHeadingStyles,
     css`
       .controls {
         display: flex;
@@ -62,7 +71,6 @@ export class LbScalarsView extends ViewElement {
         margin: 0 0 4px;
         font-size: 13px;
         font-weight: 600;
-        word-break: break-all;
       }
       h3 button {
         all: unset;
@@ -85,7 +93,7 @@ export class LbScalarsView extends ViewElement {
   override render() {
     return html`
       ${this.renderControls()}
-      ${renderTask(this.panelsTask, 'scalars', (panels) => this.renderPanels(panels))}
+      ${renderTask(this.panelsTask, 'scalars', (loaded) => this.renderPanels(loaded))}
     `;
   }
 
@@ -137,17 +145,19 @@ export class LbScalarsView extends ViewElement {
     </div>`;
   }
 
-  private renderPanels(panels: TagPanel<ScalarPoint>[]) {
+  private renderPanels({ panels, runFailures }: LoadedPanels<ScalarPoint>) {
     if (panels.length === 0) {
-      return emptyMessage(
-        'No scalar tags in the selected runs yet. Charts appear as soon as one is logged.',
-      );
+      return html`${runFailuresMessage(runFailures)}
+      ${emptyMessage(
+        `No scalar tags in the ${runFailures.length ? 'other ' : ''}selected runs yet. ` +
+          'Charts appear as soon as one is logged.',
+      )}`;
     }
     const { matcher, error } = tagMatcher(this.filter);
     const shown = panels.filter((panel) => matcher(panel.tag));
     const options = this.options();
     return html`
-      ${error ? html`<p class="warning">${error}</p>` : nothing}
+      ${runFailuresMessage(runFailures)} ${error ? html`<p class="warning">${error}</p>` : nothing}
       ${
         shown.length === 0
           ? emptyMessage(`No scalar tag matches ${JSON.stringify(this.filter)}.`)
@@ -158,7 +168,7 @@ export class LbScalarsView extends ViewElement {
   }
 
   protected override updated(): void {
-    const panels = this.panelsTask.value;
+    const panels = this.panelsTask.value?.panels;
     if (panels && panels.length) this.reportPanelSteps(panels);
     if (this.arrivalMeasured) return;
     this.arrivalMeasured = true;
@@ -182,19 +192,25 @@ export class LbScalarsView extends ViewElement {
   private renderChart(panel: TagPanel<ScalarPoint>, options: PlotOptions) {
     const focused = panel.tag === this.state.tag;
     const focus = () => this.select({ tag: focused ? null : panel.tag });
+    const hint = `${panel.tag}\nFocus this tag: the step control follows its steps`;
     return html`<section class=${focused ? 'focused' : ''} data-tag=${panel.tag}>
       <h3>
-        <button title="Focus this tag: the step control follows its steps" @click=${focus}>
-          ${panel.tag}
-        </button>
+        <button title=${hint} @click=${focus}><span class="tag">${panel.tag}</span></button>
       </h3>
-      <lb-scalar-chart
-        .tag=${panel.tag}
-        .runs=${this.runsOf(panel)}
-        .options=${options}
-        .step=${this.step}
-      >
-      </lb-scalar-chart>
+      ${panel.failures.map(({ run, error }) =>
+        errorMessage(`this tag of run ${quoted(run)}`, error),
+      )}
+      ${
+        panel.series.length
+          ? html`<lb-scalar-chart
+              .tag=${panel.tag}
+              .runs=${this.runsOf(panel)}
+              .options=${options}
+              .step=${this.step}
+            >
+            </lb-scalar-chart>`
+          : nothing
+      }
     </section>`;
   }
 }

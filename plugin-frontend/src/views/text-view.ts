@@ -9,8 +9,16 @@ import { Task } from '@lit/task';
 import { api } from '../api.js';
 import type { Series, TextEntry } from '../api-types.js';
 import { runColors } from '../lib/run-colors.js';
-import { emptyMessage, renderTask, statusStyles } from '../components/status.js';
-import { entryAt, loadTagPanels, type TagPanel } from './load-series.js';
+import {
+  emptyMessage,
+  errorMessage,
+  quoted,
+  renderTask,
+  runFailuresMessage,
+  statusStyles,
+  tagHeadingStyles,
+} from '../components/status.js';
+import { entryAt, loadTagPanels, type LoadedPanels, type TagPanel } from './load-series.js';
 import { ViewElement } from './view-base.js';
 
 @customElement('lb-text-view')
@@ -25,6 +33,7 @@ export class LbTextView extends ViewElement {
 
   static override styles = [
     statusStyles,
+    tagHeadingStyles,
     css`
       section {
         background: #fff;
@@ -36,7 +45,6 @@ export class LbTextView extends ViewElement {
       h3 {
         margin: 0 0 6px;
         font-size: 13px;
-        word-break: break-all;
       }
       .caption {
         font-size: 12px;
@@ -77,22 +85,31 @@ export class LbTextView extends ViewElement {
   ];
 
   override render() {
-    return renderTask(this.panelsTask, 'text', (panels) =>
+    return renderTask(this.panelsTask, 'text', (loaded) => this.renderPanels(loaded));
+  }
+
+  private renderPanels({ panels, runFailures }: LoadedPanels<TextEntry>) {
+    const other = runFailures.length ? 'other ' : '';
+    return html`${runFailuresMessage(runFailures)}
+    ${
       panels.length
-        ? html`${panels.map((panel) => this.renderPanel(panel))}`
-        : emptyMessage('No text tags in the selected runs yet.'),
-    );
+        ? panels.map((panel) => this.renderPanel(panel))
+        : emptyMessage(`No text tags in the ${other}selected runs yet.`)
+    }`;
   }
 
   protected override updated(): void {
-    const panels = this.panelsTask.value;
+    const panels = this.panelsTask.value?.panels;
     if (panels && panels.length) this.reportPanelSteps(panels);
   }
 
   private renderPanel(panel: TagPanel<TextEntry>) {
     return html`<section data-tag=${panel.tag}>
-      <h3>${panel.tag}</h3>
+      <h3 class="tag" title=${panel.tag}>${panel.tag}</h3>
       ${panel.series.map((series) => this.renderRun(series))}
+      ${panel.failures.map(({ run, error }) =>
+        errorMessage(`the text of run ${quoted(run)}`, error),
+      )}
     </section>`;
   }
 

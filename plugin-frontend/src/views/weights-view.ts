@@ -9,7 +9,16 @@ import { css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import type { LoadedTensor } from '../api-types.js';
-import { emptyMessage, renderTask, statusStyles } from '../components/status.js';
+import {
+  emptyMessage,
+  errorMessage,
+  renderTask,
+  quoted,
+  runFailuresMessage,
+  statusStyles,
+  tagFailuresMessage,
+  tagHeadingStyles,
+} from '../components/status.js';
 import { shownStep } from '../lib/steps.js';
 import { symmetricScale, type ColorScale } from '../lensboard/color-scale.js';
 import { jobOf, runLabel } from '../lensboard/job-runs.js';
@@ -60,6 +69,7 @@ interface WeightPanel {
 export class LbWeightsView extends ViewElement {
   static override styles = [
     statusStyles,
+    tagHeadingStyles,
     css`
       :host {
         display: block;
@@ -162,12 +172,14 @@ export class LbWeightsView extends ViewElement {
   override render() {
     return renderTask(this.chooser.task, 'which runs logged weights', () => {
       if (this.run !== null) return this.renderRun();
-      return emptyMessage(
+      const other = this.chooser.failures.length ? 'other ' : '';
+      return html`${runFailuresMessage(this.chooser.failures)}
+      ${emptyMessage(
         this.selectedRuns().length
-          ? 'None of the selected runs has logged templates/<layer> or ' +
+          ? `None of the ${other}selected runs has logged templates/<layer> or ` +
               'weights/<layer>/kernel tensors yet; they appear once a run logs them.'
           : 'No runs yet: weights appear once a run logs them.',
-      );
+      )}`;
     });
   }
 
@@ -180,7 +192,11 @@ export class LbWeightsView extends ViewElement {
       }
       return html`${this.renderBar(catalog)}
       ${renderTask(this.frame, `weights at step ${this.shownStep}`, (frame) =>
-        frame ? this.renderFrame(catalog, frame) : emptyMessage('No weights logged yet.'),
+        frame
+          ? this.renderFrame(catalog, frame)
+          : catalog.failures.size
+            ? tagFailuresMessage(catalog.failures)
+            : emptyMessage('No weights logged yet.'),
       )}`;
     });
   }
@@ -212,7 +228,11 @@ export class LbWeightsView extends ViewElement {
             : nothing
         }
       </div>
-      ${this.chooser.choice ? lackingNote(this.chooser.choice, 'weights') : nothing}`;
+      ${
+        this.chooser.choice
+          ? lackingNote(this.chooser.choice, 'weights', this.chooser.failures)
+          : nothing
+      }`;
   }
 
   private renderFrame(catalog: WeightCatalog, frame: WeightFrame) {
@@ -220,20 +240,39 @@ export class LbWeightsView extends ViewElement {
     const what = frame.averagedOver ? 'difference from the workers\u2019 average' : '';
     // Templates come in model order: the last is the output layer, whose units are classes.
     const last = catalog.templates.length - 1;
+    // A tag that could not be loaded is said in its place; the others are drawn.
+    const failed = (tag: string, title: string) =>
+      frame.failures.has(tag) || catalog.failures.has(tag)
+        ? html`<section data-tag=${tag}>
+            <h3 class="tag" title=${title}>${title}</h3>
+            ${
+              frame.failures.has(tag)
+                ? errorMessage(`${quoted(tag)} at step ${frame.step}`, frame.failures.get(tag))
+                : errorMessage(quoted(tag), catalog.failures.get(tag))
+            }
+          </section>`
+        : null;
     return html`${catalog.templates.map((t, i) => {
       const classes = i === last || t.unitLabels.length > 0;
       const noun = classes ? 'class' : 'unit';
       const title = `${classes ? 'Class' : 'Unit'} templates of ${t.layer}`;
       const tensor = frame.tensors.get(t.tag);
-      return this.renderPanel(t, tensor, title, what, (loaded) =>
-        templatePanel(loaded, noun, t.unitLabels),
+      return (
+        failed(t.tag, title) ??
+        this.renderPanel(t, tensor, title, what, (loaded) =>
+          templatePanel(loaded, noun, t.unitLabels),
+        )
       );
     })}
-    ${catalog.kernels.map((k) =>
-      this.renderPanel(k, frame.tensors.get(k.tag), `Kernel of ${k.layer}`, what, (tensor) =>
-        kernelPanel(tensor, inputShapes.get(k.layer)),
-      ),
-    )}`;
+    ${catalog.kernels.map((k) => {
+      const title = `Kernel of ${k.layer}`;
+      return (
+        failed(k.tag, title) ??
+        this.renderPanel(k, frame.tensors.get(k.tag), title, what, (tensor) =>
+          kernelPanel(tensor, inputShapes.get(k.layer)),
+        )
+      );
+    })}`;
   }
 
   private renderPanel(

@@ -10,7 +10,13 @@ import { css, html, nothing } from 'lit';
 import { customElement } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import type { JobInfo, LoadedTensor, TensorSeries } from '../api-types.js';
-import { emptyMessage, renderTask, statusStyles } from '../components/status.js';
+import {
+  emptyMessage,
+  errorMessage,
+  quoted,
+  renderTask,
+  statusStyles,
+} from '../components/status.js';
 import { runColors } from '../lib/run-colors.js';
 import { mergeSteps, shownStep, valueCounts } from '../lib/steps.js';
 import {
@@ -27,7 +33,11 @@ import {
   tensorsAt,
   type Comparable,
   type JobCatalog,
+  LoadFailure,
+  loadedValue,
+  type JobPart,
   type WorkerSeries,
+  type WorkerValue,
 } from '../lensboard/job-data.js';
 import { chooseRun, runLabel, type RunChoice } from '../lensboard/job-runs.js';
 import { linkProblems } from '../lensboard/link-check.js';
@@ -47,7 +57,7 @@ import '../lensboard/lb-worker-switch.js';
 import { ViewElement } from './view-base.js';
 
 const NO_WORKERS: readonly string[] = [];
-const NO_SERIES: readonly (TensorSeries | null)[] = [];
+const NO_SERIES: readonly WorkerValue<TensorSeries>[] = [];
 const NO_LABELS: readonly string[] = [];
 
 /** A dense layer's units are one value each: a cell this many pixels across reads as a bar. */
@@ -98,6 +108,10 @@ export class LbWorkersView extends ViewElement {
         max-width: 100%;
         overflow-x: auto;
       }
+      /* An option names a layer, which may be of any length. */
+      select {
+        max-width: 100%;
+      }
     `,
   ];
 
@@ -117,7 +131,7 @@ export class LbWorkersView extends ViewElement {
 
   /** The compared tag's series on every worker: its steps are steps this view draws. */
   private comparedSeries = new Task(this, {
-    task: ([workers, tag], { signal }) =>
+    task: ([workers, tag], { signal }): Promise<readonly WorkerValue<TensorSeries>[]> =>
       tag ? loadWorkerSeries(workers, tag, signal) : Promise.resolve(NO_SERIES),
     // A constant empty list: a new array per update would restart the task forever.
     args: () =>
@@ -152,7 +166,10 @@ export class LbWorkersView extends ViewElement {
     const series = this.comparedSeries.value ?? NO_SERIES;
     const memo = this.stepsMemo;
     if (memo.from[0] === global && memo.from[1] === series) return memo.steps;
-    const compared = series.flatMap((s) => (s ? [seriesSteps(s)] : []));
+    const compared = series.flatMap((s) => {
+      const loaded = loadedValue(s);
+      return loaded ? [seriesSteps(loaded)] : [];
+    });
     this.stepsMemo = { from: [global, series], steps: mergeSteps([global, ...compared]) };
     return this.stepsMemo.steps;
   }
@@ -172,7 +189,7 @@ export class LbWorkersView extends ViewElement {
   protected override updated(): void {
     const catalog = this.catalog.value;
     if (!catalog || this.comparedSeries.value === undefined) return;
-    const series = this.comparedSeries.value.filter((s): s is TensorSeries => s !== null);
+    const series = this.comparedSeries.value.flatMap((s) => loadedValue(s) ?? []);
     const { kept, total } = valueCounts(series);
     const global = catalog.steps.length;
     this.reportSteps({
@@ -244,9 +261,30 @@ export class LbWorkersView extends ViewElement {
       <section>${this.renderSideBySide(catalog)}</section>`;
   }
 
+  /** What could not be loaded for one part of the view, said in that part's place. */
+  private failuresIn(catalog: JobCatalog, part: JobPart) {
+    return catalog.failures
+      .filter((failure) => failure.part === part)
+      .map((failure) => errorMessage(quoted(failure.what), failure.error));
+  }
+
+  /**
+   * True when a part may be empty because its data could not be loaded, not
+   * because none was logged: its own failures, or the global run's tag list
+   * for the parts read from the global run.
+   */
+  private failed(catalog: JobCatalog, part: JobPart): boolean {
+    const fromGlobal = part !== 'comparables';
+    return catalog.failures.some(
+      (failure) => failure.part === part || (fromGlobal && failure.part === 'global'),
+    );
+  }
+
   private renderGlobal(catalog: JobCatalog) {
-    return html`<section>
+    return html`${this.failuresIn(catalog, 'global')}
+      <section>
         <h3>Divergence from the average, per layer</h3>
+        ${this.failuresIn(catalog, 'divergence')}
         ${
           linesCoincide(catalog.divergence)
             ? html`<p class="note">
@@ -269,23 +307,29 @@ export class LbWorkersView extends ViewElement {
                     .workers=${catalog.job.workers.map((w) => runLabel(w, catalog.job))}
                   ></lb-class-counts>`,
               )
-            : emptyMessage('No data/class_counts logged by the global run.')
+            : this.failed(catalog, 'counts')
+              ? this.failuresIn(catalog, 'counts')
+              : emptyMessage('No data/class_counts logged by the global run.')
         }
       </section>
       <section>
         <h3>Step time at step ${this.shownStep ?? '–'}</h3>
+        ${this.failuresIn(catalog, 'timing')}
         ${
           catalog.timing.length
             ? html`<lb-step-time-bars
                 .times=${stepTimes(catalog, this.shownStep)}
               ></lb-step-time-bars>`
-            : emptyMessage('No timing/worker-<rank>/… scalars logged by the global run.')
+            : this.failed(catalog, 'timing')
+              ? nothing
+              : emptyMessage('No timing/worker-<rank>/… scalars logged by the global run.')
         }
       </section>`;
   }
 
   private renderDivergence(catalog: JobCatalog) {
     if (catalog.divergence.length === 0) {
+      if (this.failed(catalog, 'divergence')) return nothing;
       return emptyMessage('No divergence/worker-<rank>/<layer> scalars logged by the global run.');
     }
     const layers = [...new Set(catalog.divergence.map((d) => d.name))];
@@ -313,14 +357,18 @@ export class LbWorkersView extends ViewElement {
 
   private renderSideBySide(catalog: JobCatalog) {
     const compared = this.compared;
-    if (!compared)
-      return emptyMessage('The workers logged no activations or templates to compare.');
+    if (!compared) {
+      return this.failed(catalog, 'comparables')
+        ? this.failuresIn(catalog, 'comparables')
+        : emptyMessage('The workers logged no activations or templates to compare.');
+    }
     const pick = (e: Event) => {
       const option = catalog.comparables[Number((e.target as HTMLSelectElement).value)];
       this.select({ layer: option.layer, tag: option.tag });
     };
     const series = this.comparedSeries.value ?? NO_SERIES;
-    const ids = series.find((s) => s?.metadata?.probeIds?.length)?.metadata?.probeIds ?? [];
+    const ids =
+      series.map(loadedValue).find((s) => s?.metadata?.probeIds?.length)?.metadata?.probeIds ?? [];
     return html`<h3>
         Side by side:
         <select data-control="compare" @change=${pick}>
@@ -346,28 +394,35 @@ export class LbWorkersView extends ViewElement {
   private renderWorkerMaps(
     catalog: JobCatalog,
     compared: Comparable,
-    series: readonly (TensorSeries | null)[],
-    tensors: (LoadedTensor | null)[],
+    series: readonly WorkerValue<TensorSeries>[],
+    values: WorkerValue<LoadedTensor>[],
   ) {
     const job = catalog.job;
-    if (compared.kind === 'template') return this.renderWorkerTemplates(catalog, series, tensors);
+    if (compared.kind === 'template') {
+      return this.renderWorkerTemplates(catalog, compared, series, values);
+    }
+    const tensors = values.map(loadedValue);
     const maps = tensors.map((t) =>
       t ? comparedMaps(t, this.state.channel ?? 0, this.state.probe ?? 0) : [],
     );
     const scale = scaleOfMaps(maps.flat());
     return html`<div class="side">
         ${job.workers.map((run, i) => {
-          const layout = tensors[i] ? activationLayout(tensors[i].shape) : null;
+          const tensor = tensors[i];
+          const layout = tensor ? activationLayout(tensor.shape) : null;
+          const failure = values[i] instanceof LoadFailure ? values[i] : null;
           return html`<figure data-run=${run}>
             ${
-              maps[i]?.length && layout
-                ? html`<lb-map-grid
-                    .maps=${maps[i]}
-                    .scales=${scale}
-                    .gap=${layout.units ? 0 : 1}
-                    .zoom=${layout.units ? UNIT_SIZE : zoomFor(layout.height, layout.width, 96)}
-                  ></lb-map-grid>`
-                : 'not logged'
+              failure
+                ? errorMessage(`${quoted(compared.tag)} of ${runLabel(run, job)}`, failure.error)
+                : maps[i]?.length && layout
+                  ? html`<lb-map-grid
+                      .maps=${maps[i]}
+                      .scales=${scale}
+                      .gap=${layout.units ? 0 : 1}
+                      .zoom=${layout.units ? UNIT_SIZE : zoomFor(layout.height, layout.width, 96)}
+                    ></lb-map-grid>`
+                  : 'not logged'
             }
             <figcaption>${runLabel(run, job)}</figcaption>
           </figure>`;
@@ -379,28 +434,33 @@ export class LbWorkersView extends ViewElement {
   /** Each worker's class templates, labelled with the classes its units stand for. */
   private renderWorkerTemplates(
     catalog: JobCatalog,
-    series: readonly (TensorSeries | null)[],
-    tensors: (LoadedTensor | null)[],
+    compared: Comparable,
+    series: readonly WorkerValue<TensorSeries>[],
+    values: WorkerValue<LoadedTensor>[],
   ) {
     const job = catalog.job;
+    const tensors = values.map(loadedValue);
     const ranges = tensors.flatMap((t) => (t ? [valueRange(t.values)] : []));
     const scale = symmetricScale(mergeRanges(ranges));
     return html`<div class="side">
         ${job.workers.map((run, i) => {
           const tensor = tensors[i];
-          const labels = series[i]?.metadata?.unitLabels ?? NO_LABELS;
+          const labels = loadedValue(series[i] ?? null)?.metadata?.unitLabels ?? NO_LABELS;
+          const failure = values[i] instanceof LoadFailure ? values[i] : null;
           return html`<figure data-run=${run}>
             <figcaption>${runLabel(run, job)}</figcaption>
             ${
-              tensor
-                ? html`<lb-class-templates
-                    .tensor=${tensor}
-                    .scale=${scale}
-                    .labels=${labels}
-                    .size=${SIDE_TEMPLATE_SIZE}
-                    noun=${labels.length || tensor.shape[0] <= 10 ? 'class' : 'unit'}
-                  ></lb-class-templates>`
-                : 'not logged'
+              failure
+                ? errorMessage(`${quoted(compared.tag)} of ${runLabel(run, job)}`, failure.error)
+                : tensor
+                  ? html`<lb-class-templates
+                      .tensor=${tensor}
+                      .scale=${scale}
+                      .labels=${labels}
+                      .size=${SIDE_TEMPLATE_SIZE}
+                      noun=${labels.length || tensor.shape[0] <= 10 ? 'class' : 'unit'}
+                    ></lb-class-templates>`
+                  : 'not logged'
             }
           </figure>`;
         })}
