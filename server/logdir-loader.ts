@@ -9,22 +9,23 @@
 import type { Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type {
-  HistogramEntry,
-  ImageEntry,
-  JobInfo,
-  LoadedTensor,
-  LogdirChange,
-  LogdirReader,
-  PayloadAt,
-  RunInfo,
-  ScalarPoint,
-  Series,
-  TagInfo,
-  TagKind,
-  TensorEntry,
-  TextEntry,
-  WorkerSlot,
+import {
+  FileChangedError,
+  type HistogramEntry,
+  type ImageEntry,
+  type JobInfo,
+  type LoadedTensor,
+  type LogdirChange,
+  type LogdirReader,
+  type PayloadAt,
+  type RunInfo,
+  type ScalarPoint,
+  type Series,
+  type TagInfo,
+  type TagKind,
+  type TensorEntry,
+  type TextEntry,
+  type WorkerSlot,
 } from './model.js';
 import { DEFAULT_CAPACITY } from './reservoir.js';
 import { RunLoader, type LoadLogger } from './run-loader.js';
@@ -67,6 +68,8 @@ export class LogdirLoader implements LogdirReader {
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
   private firstPassDone = false;
+  /** True from a payload read's request for a pass until a pass starts. */
+  private requested = false;
 
   constructor(
     readonly logdir: string,
@@ -122,6 +125,8 @@ export class LogdirLoader implements LogdirReader {
   }
 
   private async reloadPass(): Promise<LogdirChange[]> {
+    // Any pass that starts now reads every file a payload read marked.
+    this.requested = false;
     const changes: LogdirChange[] = [];
     const found = await this.discover();
     changes.push(...this.syncRuns(found));
@@ -300,11 +305,37 @@ export class LogdirLoader implements LogdirReader {
   }
 
   readImage(run: string, tag: string, at: PayloadAt, index: number) {
-    return this.runLoaders.get(run)?.readImage(tag, at, index) ?? Promise.resolve(undefined);
+    return this.readPayload(this.runLoaders.get(run)?.readImage(tag, at, index));
   }
 
   readTensor(run: string, tag: string, at: PayloadAt): Promise<LoadedTensor | undefined> {
-    return this.runLoaders.get(run)?.readTensor(tag, at) ?? Promise.resolve(undefined);
+    return this.readPayload(this.runLoaders.get(run)?.readTensor(tag, at));
+  }
+
+  /**
+   * A payload read whose file turned out changed has marked that file; a
+   * pass now, rather than at the next interval, reads it again, so the
+   * client told to list the tag again soon finds it read.
+   */
+  private async readPayload<T>(read: Promise<T | undefined> | undefined): Promise<T | undefined> {
+    try {
+      return await read;
+    } catch (error) {
+      if (error instanceof FileChangedError) this.requestReload();
+      throw error;
+    }
+  }
+
+  /**
+   * Queues a pass after the one in flight, which may have passed the marked
+   * file already, unless a pass is queued and has yet to start.
+   */
+  private requestReload(): void {
+    if (this.closed || this.requested) return;
+    this.requested = true;
+    this.reloadOnce().catch((error: unknown) => {
+      this.logger.warn(`reload pass failed: ${(error as Error).message}`);
+    });
   }
 
   onChange(listener: (changes: LogdirChange[]) => void): () => void {

@@ -140,6 +140,24 @@ export interface LogdirChange {
   lastStep?: number;
 }
 
+/**
+ * The event file a read needed is no longer the one indexed: another file
+ * took its name, or it was cut short, rewritten or deleted. Not a fault of
+ * the server: the index is out of date, and the file is read again from its
+ * start. `reason` says what was found, for the log.
+ */
+export class FileChangedError extends Error {
+  override readonly name = 'FileChangedError';
+
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${path} changed since it was read: ${reason}`, options);
+  }
+}
+
 /** The read side of a loaded logdir. Every method answers from memory except the `read*` ones. */
 export interface LogdirReader {
   readonly logdir: string;
@@ -163,7 +181,11 @@ export interface LogdirReader {
     at: PayloadAt,
     index: number,
   ): Promise<Uint8Array | undefined>;
-  /** The tensor value with `at.id`, or the newest one at `at.step`. */
+  /**
+   * The tensor value with `at.id`, or the newest one at `at.step`. Both `read*`
+   * methods throw FileChangedError when the value's event file changed since
+   * it was indexed, and have that file read again.
+   */
   readTensor(run: string, tag: string, at: PayloadAt): Promise<LoadedTensor | undefined>;
   /**
    * Called with what changed as a reload pass reads: after each run, and

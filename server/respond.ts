@@ -5,7 +5,13 @@
  */
 import type { Response } from 'express';
 import { HttpError } from './http-error.js';
-import type { LogdirReader, PayloadAt, TagInfo, TagKind } from './model.js';
+import {
+  FileChangedError,
+  type LogdirReader,
+  type PayloadAt,
+  type TagInfo,
+  type TagKind,
+} from './model.js';
 import { describeAt, quote } from './params.js';
 import { toStrictJson } from './json.js';
 
@@ -41,9 +47,11 @@ export function requireSeries<S>(
 }
 
 /**
- * Runs a payload read. A read that throws (a file removed or damaged since it
- * was indexed) is a server-side fault: a 500 naming what was asked, with the
- * cause kept for the log.
+ * Runs a payload read. An event file that changed since it was indexed
+ * (replaced, cut short, rewritten or deleted) makes the listing the client
+ * holds out of date, not the server faulty: a 409 naming what was asked,
+ * while the reader reads the file again. Any other failure is a fault: a
+ * 500. Either way the cause, which names server paths, stays in the log.
  */
 export async function readPayload<T>(
   read: () => Promise<T>,
@@ -55,6 +63,12 @@ export async function readPayload<T>(
     return await read();
   } catch (error) {
     const where = `${describeAt(at)} of tag ${quote(tag)} in run ${quote(run)}`;
+    if (error instanceof FileChangedError) {
+      const message =
+        `could not read ${where}: its event file changed since it was listed ` +
+        '(replaced, cut short or rewritten) and is being read again; list the tag again';
+      throw new HttpError(409, message, { cause: error });
+    }
     throw new HttpError(500, `could not read ${where}`, { cause: error });
   }
 }

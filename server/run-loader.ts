@@ -28,7 +28,7 @@ import {
   type SummaryValue,
   type TensorMetadata,
 } from '../proto/index.js';
-import { DataLossError, HEADER_BYTES, type FramedRecord } from '../writer/record.js';
+import { DataLossError, type FramedRecord } from '../writer/record.js';
 import {
   graphValue,
   kindOfPlugin,
@@ -38,26 +38,27 @@ import {
   type BlobSpan,
   type Datum,
 } from './data-compat.js';
-import { EventFileLoader, readBytesAt, type RecordView } from './event-file-loader.js';
+import { EventFileLoader, type RecordView } from './event-file-loader.js';
 import { scanScalarEvent, ScannedScalars } from './scalar-scan.js';
 import { ScalarSeries } from './scalar-series.js';
 import { TagInterner } from './tag-interner.js';
 import { StringPool } from './string-pool.js';
 import { decodeTensor } from './values.js';
-import type {
-  Entry,
-  HistogramEntry,
-  ImageEntry,
-  LoadedTensor,
-  LogdirChange,
-  PayloadAt,
-  PayloadEntry,
-  RunInfo,
-  Series,
-  TagInfo,
-  TagKind,
-  TensorEntry,
-  TextEntry,
+import {
+  FileChangedError,
+  type Entry,
+  type HistogramEntry,
+  type ImageEntry,
+  type LoadedTensor,
+  type LogdirChange,
+  type PayloadAt,
+  type PayloadEntry,
+  type RunInfo,
+  type Series,
+  type TagInfo,
+  type TagKind,
+  type TensorEntry,
+  type TextEntry,
 } from './model.js';
 import { Reservoir, seedOf } from './reservoir.js';
 
@@ -96,9 +97,17 @@ export interface StoredItem {
   blobs: BlobSpan[];
 }
 
-/** The reading state of one event file. */
+/**
+ * The reading state of one event file. A file found changed under its name
+ * gets a new FileTail (and id): values are tied to the tail that read them.
+ */
 export class FileTail {
   readonly loader: EventFileLoader;
+  /**
+   * Why a payload read found the file changed, or null: the next reload
+   * reads it again from the start, as when the tail itself finds a change.
+   */
+  changed: string | null = null;
   /** Parsed `file_version` (2 for `brain.Event:2`), or null before one is seen. */
   version: number | null = null;
   /** Step of the newest summary event in this file; -1 before any. */
@@ -326,17 +335,23 @@ export class RunLoader {
       onProgress();
     };
     for (const name of [...this.files.keys()].sort()) {
-      const file = this.files.get(name);
-      if (file) await this.readFile(file, progress);
+      let file = this.files.get(name);
+      if (!file) continue;
+      if (file.changed !== null) file = this.readAgain(name, file, file.changed);
+      const changed = await this.readFile(file, progress);
+      // A new tail has nothing to compare with, so it never finds a change.
+      if (changed !== null) await this.readFile(this.readAgain(name, file, changed), progress);
     }
     if (!this.readOnce) this.noteRunChange();
     this.readOnce = true;
   }
 
-  private async readFile(file: FileTail, afterChunk: () => void): Promise<void> {
+  /** Reads what is new in `file`; returns why it changed under its name, or null. */
+  private async readFile(file: FileTail, afterChunk: () => void): Promise<string | null> {
     try {
       await file.loader.readNew((record) => this.handleRecord(file, record), afterChunk);
     } catch (error) {
+      if (error instanceof FileChangedError) return error.reason;
       if (error instanceof DataLossError) {
         this.warn(`${error.message}; kept the records before it, stopped reading this file`);
       } else if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
@@ -345,6 +360,23 @@ export class RunLoader {
         this.warn(`cannot read ${file.path}: ${(error as Error).message}`);
       }
     }
+    return null;
+  }
+
+  /**
+   * Replaces the tail of a file found changed by a new one that reads it from
+   * the start, once the old one's values are dropped: what an old offset
+   * would read of another file is not a continuation of anything.
+   */
+  private readAgain(name: string, file: FileTail, reason: string): FileTail {
+    this.warn(
+      `event file ${file.path} changed under its name (${reason}): ` +
+        'dropped its values and read it again from the start',
+    );
+    this.dropValues(file);
+    const fresh = new FileTail(this.nextFileId++, file.path, this.options.chunkBytes);
+    this.files.set(name, fresh);
+    return fresh;
   }
 
   // TODO(load-speed): a scalar record costs about 0.5 µs of CPU here (a fifth
@@ -546,12 +578,16 @@ export class RunLoader {
   }
 
   private dropFile(file: FileTail): void {
+    this.dropValues(file);
+    this.options.logger.info(`event file removed: ${file.path}`);
+  }
+
+  private dropValues(file: FileTail): void {
     for (const series of this.series.values()) {
       if (series.removeFile(file) > 0) this.noteTagChange(series);
     }
     // The run's file count and summary change with it.
     this.noteRunChange();
-    this.options.logger.info(`event file removed: ${file.path}`);
   }
 
   // ---- what the HTTP layer reads ----
@@ -603,13 +639,29 @@ export class RunLoader {
     return 'id' in at ? itemWithId(items, at.id) : newestAtStep(items, at.step);
   }
 
-  /** Bytes of image `index` of the kept event `at` names, read from disk. */
+  /**
+   * Bytes of image `index` of the kept event `at` names, read from disk with
+   * the rest of its record, so that its checksum vouches for them.
+   */
   async readImage(tag: string, at: PayloadAt, index: number): Promise<Uint8Array | undefined> {
     const item = this.kindOf(tag) === 'images' ? this.itemAt(tag, at) : undefined;
     const blob = item?.blobs[index];
     if (!item || !blob) return undefined;
-    const start = item.recordOffset + HEADER_BYTES + blob.offset;
-    return readBytesAt(item.file.path, start, blob.length);
+    const payload = await this.payloadOf(item);
+    return payload.subarray(blob.offset, blob.offset + blob.length);
+  }
+
+  /**
+   * The payload of the record holding `item`, read again. A file found
+   * changed is marked, so the next reload reads it again from the start.
+   */
+  private async payloadOf(item: StoredItem): Promise<Uint8Array> {
+    try {
+      return await item.file.loader.readRecordAgain(item.recordOffset, item.recordLength);
+    } catch (error) {
+      if (error instanceof FileChangedError) item.file.changed ??= error.reason;
+      throw error;
+    }
   }
 
   /** The kept tensor value `at` names, decoded from its record on disk. */
@@ -617,12 +669,7 @@ export class RunLoader {
     const kind = this.kindOf(tag);
     const item = kind === 'tensors' || kind === 'other' ? this.itemAt(tag, at) : undefined;
     if (!item) return undefined;
-    const payload = await EventFileLoader.readRecordAt(
-      item.file.path,
-      item.recordOffset,
-      item.recordLength,
-    );
-    const event = decodeEvent(payload);
+    const event = decodeEvent(await this.payloadOf(item));
     const values = [graphValue(event), ...(event.summary?.value ?? [])];
     const value = values.filter((candidate) => candidate && tagOf(candidate) === tag).pop();
     const tensor = value ? migrateValue(value)?.tensor : undefined;

@@ -1,8 +1,18 @@
-import { appendFileSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  copyFileSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeEvent, toSafeNumber } from '../proto/index.js';
 import { EventFileLoader } from '../server/event-file-loader.js';
+import { FileChangedError } from '../server/model.js';
 import { maskedCrc32c } from '../writer/crc32c.js';
 import { DataLossError, HEADER_BYTES } from '../writer/record.js';
 import { EVENTS_FILE, fileVersion, record, scalars, tempLogdir } from './helpers/events.js';
@@ -157,8 +167,116 @@ describe('EventFileLoader', () => {
 
   it('rereads a record by offset, checking it again', async () => {
     const [a, b] = scalars('loss', [0, 1]).map(record);
-    const path = fileOf(a, b);
-    const payload = await EventFileLoader.readRecordAt(path, a.length, b.length);
+    const loader = new EventFileLoader(fileOf(a, b));
+    await readSteps(loader);
+    const payload = await loader.readRecordAgain(a.length, b.length);
     expect(toSafeNumber(decodeEvent(payload).step)).toBe(1);
   });
 });
+
+describe('EventFileLoader on a file changed under its name', () => {
+  /** A file of `steps` whose first record's wall time tells one writer's file from another's. */
+  function eventBytes(wallTime: number, steps: number[]): Buffer {
+    return Buffer.concat([fileVersion(wallTime), ...scalars('loss', steps)].map(record));
+  }
+
+  /** Reads `path` once, then lets `change` act on it, and returns what the next read throws. */
+  async function changeAfterRead(path: string, change: () => void) {
+    const loader = new EventFileLoader(path, 64);
+    await readSteps(loader);
+    change();
+    const seen: number[] = [];
+    const error = await loader.readNew((framed) => seen.push(framed.offset)).catch((e) => e);
+    return { loader, error, seen };
+  }
+
+  it('throws FileChangedError, reading nothing, when another file is renamed onto it', async () => {
+    const path = fileOf(eventBytes(1, [0, 1, 2]));
+    const { error, seen } = await changeAfterRead(path, () => {
+      writeFileSync(`${path}.tmp`, eventBytes(2, range(0, 40)));
+      renameSync(`${path}.tmp`, path);
+    });
+    expect(error).toBeInstanceOf(FileChangedError);
+    expect(error.path).toBe(path);
+    expect(error.reason).toMatch(/^its inode is \d+:\d+, not \d+:\d+, and its first \d+ bytes/);
+    expect(seen).toEqual([]);
+  });
+
+  it('throws FileChangedError when the file is cut below the offset read', async () => {
+    const bytes = eventBytes(1, range(0, 20));
+    const path = fileOf(bytes);
+    const half = Math.floor(bytes.length / 2);
+    const { error } = await changeAfterRead(path, () => truncateSync(path, half));
+    expect(error).toBeInstanceOf(FileChangedError);
+    expect(error.reason).toBe(
+      `it holds ${half} bytes, fewer than the ${bytes.length} already read`,
+    );
+  });
+
+  it.each([
+    ['shorter', [0, 1]],
+    ['longer', range(0, 40)],
+  ])('throws FileChangedError when the file is rewritten in place, %s', async (_, steps) => {
+    const path = fileOf(eventBytes(1, range(0, 10)));
+    const before = statSync(path).ino;
+    const { error } = await changeAfterRead(path, () => writeFileSync(path, eventBytes(2, steps)));
+    expect(statSync(path).ino).toBe(before);
+    expect(error).toBeInstanceOf(FileChangedError);
+  });
+
+  it('reads on from its offset a copy of the same bytes renamed onto it, as rsync leaves one', async () => {
+    const path = fileOf(eventBytes(1, [0, 1, 2]));
+    const loader = new EventFileLoader(path);
+    // The file_version event has no step: it reads as step 0.
+    expect(await readSteps(loader)).toEqual([0, 0, 1, 2]);
+    copyFileSync(path, `${path}.tmp`);
+    appendFileSync(`${path}.tmp`, Buffer.concat(scalars('loss', [3, 4]).map(record)));
+    renameSync(`${path}.tmp`, path);
+    expect(await readSteps(loader)).toEqual([3, 4]);
+    appendFileSync(path, Buffer.concat(scalars('loss', [5]).map(record)));
+    expect(await readSteps(loader)).toEqual([5]);
+  });
+
+  it('notices the replacement of a file it stopped reading at data loss', async () => {
+    const [a, b] = scalars('loss', [0, 1]).map(record);
+    const bad = Buffer.from(b);
+    bad[bad.length - 6] ^= 1;
+    const path = fileOf(record(fileVersion(1)), a, bad);
+    const loader = new EventFileLoader(path);
+    await expect(readSteps(loader)).rejects.toBeInstanceOf(DataLossError);
+    writeFileSync(`${path}.tmp`, eventBytes(2, [0, 1]));
+    renameSync(`${path}.tmp`, path);
+    await expect(readSteps(loader)).rejects.toBeInstanceOf(FileChangedError);
+  });
+
+  it.each([
+    ['cut short', (path: string) => truncateSync(path, 30)],
+    ['deleted', (path: string) => rmSync(path)],
+    ['replaced', (path: string) => writeFileSync(path, eventBytes(2, range(0, 9)))],
+    [
+      'changed inside the record',
+      (path: string) => {
+        const bytes = readFileSync(path);
+        bytes[bytes.length - 10] ^= 1;
+        writeFileSync(path, bytes);
+      },
+    ],
+  ])(
+    'refuses to reread a record from a file %s since, with FileChangedError',
+    async (_, change) => {
+      const path = fileOf(eventBytes(1, range(0, 8)));
+      const loader = new EventFileLoader(path);
+      const offsets: [number, number][] = [];
+      await loader.readNew((framed) => offsets.push([framed.offset, framed.next - framed.offset]));
+      change(path);
+      const [offset, length] = offsets[offsets.length - 1];
+      const error = await loader.readRecordAgain(offset, length).catch((e) => e);
+      expect(error).toBeInstanceOf(FileChangedError);
+      expect(error.message).toMatch(new RegExp(`^${path}.* changed since it was read: `));
+    },
+  );
+});
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from }, (_, i) => from + i);
+}

@@ -1,18 +1,30 @@
-import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  copyFileSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exportLogdir } from '../server/export.js';
 import { LogdirLoader, type LogdirLoaderOptions } from '../server/logdir-loader.js';
+import { FileChangedError } from '../server/model.js';
 import {
   captureLogger,
   EVENTS_FILE,
   fileVersion,
   imageEvent,
   record,
+  records,
   scalar,
   scalars,
   sessionStart,
   tempLogdir,
+  tensorEvent,
   textEvent,
   writeEvents,
 } from './helpers/events.js';
@@ -372,5 +384,120 @@ describe('reading logdirs that are being written', () => {
     rmSync(gone);
     await loader.reloadOnce();
     expect(stepsOf(loader, 'run', 'loss')).toEqual([5]);
+  });
+});
+
+describe('an event file changed under its name', () => {
+  const path = (logdir: string) => join(logdir, 'run', EVENTS_FILE);
+  const values = (loader: LogdirLoader) =>
+    loader.scalars('run', 'loss')?.entries.map((point) => [point.step, point.value]);
+  /** One writer's file: its first record's wall time tells it from another writer's. */
+  const launch = (wallTime: number, steps: number[], scale: number) => [
+    fileVersion(wallTime),
+    ...steps.map((step) => scalar('loss', step, step * scale)),
+  ];
+
+  async function loaded(events: ReturnType<typeof launch>) {
+    const logdir = tempLogdir();
+    writeEvents(path(logdir), events);
+    const logger = captureLogger();
+    const loader = load(logdir, { logger });
+    await loader.reloadOnce();
+    return { logdir, logger, loader };
+  }
+
+  /** The one warning a change gives, naming the file, in the log and the run's warnings. */
+  function expectOneWarning(
+    logdir: string,
+    logger: ReturnType<typeof captureLogger>,
+    loader: LogdirLoader,
+  ) {
+    expect(logger.lines.warn).toHaveLength(1);
+    expect(logger.lines.warn[0]).toContain(`event file ${path(logdir)} changed under its name`);
+    expect(loader.runs()[0].warnings).toEqual([
+      expect.stringMatching(/read it again from the start$/),
+    ]);
+  }
+
+  it('drops the old values and reads a file renamed onto the name from its start', async () => {
+    const { logdir, logger, loader } = await loaded(launch(1, range(0, 40), 1));
+    writeEvents(`${path(logdir)}.tmp`, launch(2, range(0, 50), -1));
+    renameSync(`${path(logdir)}.tmp`, path(logdir));
+    await loader.reloadOnce();
+
+    expect(values(loader)).toEqual(range(0, 50).map((step) => [step, -step]));
+    expect(loader.scalars('run', 'loss')!.total).toBe(50);
+    expect(loader.runs()[0]).toMatchObject({ lastStep: 49, firstEventTime: 2 });
+    expectOneWarning(logdir, logger, loader);
+    await loader.reloadOnce();
+    expect(logger.lines.warn).toHaveLength(1);
+  });
+
+  it.each([
+    ['shorter', range(0, 5)],
+    ['longer', range(0, 30)],
+  ])('serves the new values of a file rewritten in place, %s', async (_, steps) => {
+    const { logdir, logger, loader } = await loaded(launch(1, range(0, 20), 1));
+    writeFileSync(path(logdir), records(launch(2, steps, 10)));
+    await loader.reloadOnce();
+    expect(values(loader)).toEqual(steps.map((step) => [step, step * 10]));
+    expectOneWarning(logdir, logger, loader);
+  });
+
+  it('reads a file cut to half again, and serves every image it then lists', async () => {
+    const logdir = tempLogdir();
+    const images = range(0, 10).map((step) => imageEvent('img', step, [Buffer.alloc(100, step)]));
+    writeEvents(path(logdir), [fileVersion(), ...images]);
+    const logger = captureLogger();
+    const loader = load(logdir, { logger });
+    await loader.reloadOnce();
+    truncateSync(path(logdir), Math.floor(statSync(path(logdir)).size / 2));
+
+    const last = loader.images('run', 'img')!.entries.at(-1)!;
+    const error = await loader.readImage('run', 'img', { id: last.id }, 0).catch((e) => e);
+    expect(error).toBeInstanceOf(FileChangedError);
+    await loader.reloadOnce();
+
+    const entries = loader.images('run', 'img')!.entries;
+    expect(entries.length).toBeGreaterThan(0);
+    expect(entries.length).toBeLessThan(10);
+    for (const entry of entries) {
+      const bytes = await loader.readImage('run', 'img', { id: entry.id }, 0);
+      expect(bytes).toEqual(Buffer.alloc(100, entry.step));
+    }
+    expectOneWarning(logdir, logger, loader);
+  });
+
+  it('reads a file again when a payload read found it changed in place, same size', async () => {
+    const logdir = tempLogdir();
+    const tensors = range(0, 4).map((step) => tensorEvent('t', step, [2], [step, step]));
+    writeEvents(path(logdir), [fileVersion(), ...tensors]);
+    const logger = captureLogger();
+    const loader = load(logdir, { logger });
+    await loader.reloadOnce();
+    const bytes = readFileSync(path(logdir));
+    bytes[bytes.length - 10] ^= 1;
+    writeFileSync(path(logdir), bytes);
+
+    const error = await loader.readTensor('run', 't', { step: 3 }).catch((e) => e);
+    expect(error).toBeInstanceOf(FileChangedError);
+    await loader.reloadOnce();
+    // Read again from the start, the file now ends in data loss at its last record.
+    expect(loader.tensors('run', 't')!.entries.map((entry) => entry.step)).toEqual([0, 1, 2]);
+    expect(logger.lines.warn[0]).toMatch(/fails its payload checksum now/);
+    expect(logger.lines.warn[1]).toMatch(/data loss in .* at offset/);
+  });
+
+  it('reads on, without a warning, a copy of the same file renamed onto the name', async () => {
+    const { logdir, logger, loader } = await loaded(launch(1, range(0, 10), 1));
+    copyFileSync(path(logdir), `${path(logdir)}.tmp`);
+    appendFileSync(
+      `${path(logdir)}.tmp`,
+      records(range(10, 15).map((step) => scalar('loss', step, step))),
+    );
+    renameSync(`${path(logdir)}.tmp`, path(logdir));
+    await loader.reloadOnce();
+    expect(values(loader)).toEqual(range(0, 15).map((step) => [step, step]));
+    expect(logger.lines.warn).toEqual([]);
   });
 });
