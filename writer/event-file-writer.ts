@@ -19,9 +19,17 @@
  * On the way out of the process (`flushSync()`) an error is reported at once,
  * to stderr unless `onError` is given: a process warning would print after
  * the process has gone.
+ *
+ * A deleted file (alone or with its run directory) would swallow every later
+ * write without an error. So after each write one fstat checks the file is
+ * still in place; a batch counts as confirmed only then. If it is gone, the
+ * run directory is re-created and a new file takes over, first its own
+ * file_version and then every unconfirmed record, and `onError` is told with
+ * an `EventFileDeletedError`.
  */
 import {
   closeSync,
+  fstatSync,
   fsync,
   mkdirSync,
   openSync,
@@ -69,7 +77,11 @@ export interface EventFileWriterOptions {
    * the disk instead of events being dropped or memory growing without bound.
    */
   maxQueuedBytes?: number;
-  /** Receives the first I/O error; default: a process warning. */
+  /**
+   * Receives the first I/O error (an `EventFileError`), and an
+   * `EventFileDeletedError` each time a deleted file is replaced; default: a
+   * process warning, or one line on stderr on the way out of the process.
+   */
   onError?: (error: Error) => void;
 }
 
@@ -92,16 +104,71 @@ export class EventFileError extends Error {
   }
 }
 
+/**
+ * The event file was found deleted (alone or with its run directory) while
+ * the writer had it open. Not a failure: the writer has already continued in
+ * `replacement`, where it wrote again the events that may have gone to the
+ * deleted file since it was last seen in place.
+ */
+export class EventFileDeletedError extends Error {
+  override readonly name = 'EventFileDeletedError';
+
+  constructor(
+    readonly file: string,
+    readonly replacement: string,
+    /** Events written to the deleted file since its last check, written again to the new one. */
+    readonly rewrittenEvents: number,
+  ) {
+    const again =
+      rewrittenEvents > 0
+        ? `, where the ${rewrittenEvents} events written to it since it was last seen ` +
+          'in place are written again'
+        : '';
+    super(`event file ${file} was deleted while open; continuing in ${replacement}${again}`);
+  }
+}
+
+/** A record that moves from a deleted event file to its replacement. */
+interface CarriedRecord {
+  payload: Uint8Array;
+  /** Its sequence number before the move. */
+  seq: number;
+}
+
+/**
+ * What a layer above (the summary writer) does when records move to a new
+ * file because the old one was deleted: restate what the deleted file held
+ * and the records that move do not carry, such as each tag's plugin metadata.
+ */
+export interface CarryOver {
+  /** Events numbered below `seq` are in a file seen in place after their write: none will move. */
+  settledBelow(seq: number): void;
+  /** A new file replaces a deleted one; the records that move follow through `restate`. */
+  startFile(): void;
+  /**
+   * The payload to write, as event `newSeq` of the new file, for the event
+   * that was `oldSeq` (Infinity: one being appended as the file changed).
+   */
+  restate(payload: Uint8Array, oldSeq: number, newSeq: number): Uint8Array;
+}
+
 /** Records that left the queue together, and the file offset they were given. */
 interface Batch {
+  fd: number;
   offset: number;
   /** Whole records: a record's 12-byte header never spans two chunks, nor does a payload. */
   chunks: Uint8Array[];
   bytes: number;
+  /** The sequence number of its first record; the others follow without a gap. */
+  firstSeq: number;
   /** Bytes from the start known to be in the file, from any write of the batch. */
   written: number;
+  /** Set once the batch is fully in its file. */
+  done: boolean;
   /** Set once the batch is fully in the file by a synchronous rewrite. */
   rewritten: boolean;
+  /** Set once its records moved to a new file; whatever its own write does no longer counts. */
+  moved: boolean;
   /** Set once its unwritten events are counted in `lostEvents`, so they count once. */
   counted: boolean;
 }
@@ -111,12 +178,14 @@ let fileCounter = 0;
 
 export class EventFileWriter implements ExitFlushable {
   readonly runDir: string;
-  readonly filePath: string;
 
-  private readonly fd: number;
+  /** The current file; both change when a deleted file is replaced. */
+  private path = '';
+  private fd = -1;
   private readonly maxQueuedBytes: number;
   /** The caller's error hook; without one, errors become process warnings. */
   private readonly onError: ((error: Error) => void) | undefined;
+  private readonly carryOver: CarryOver | undefined;
   private readonly timer: NodeJS.Timeout;
 
   /**
@@ -126,8 +195,14 @@ export class EventFileWriter implements ExitFlushable {
   private queue: Uint8Array[] = [];
   private queuedBytes = 0;
   private queuedEvents = 0;
-  /** Events queued so far; an event's sequence number is the count before it. */
+  /**
+   * Sequence numbers follow the records of the current file in file order:
+   * `appendedEvents` is the next one, `takenEvents` that of the first queued
+   * record, `fileVersionSeq` that of the current file's first record.
+   */
   private appendedEvents = 0;
+  private takenEvents = 0;
+  private fileVersionSeq = 0;
   /**
    * Small records are framed straight into the arena. Bytes before
    * `arenaEnd` are final and never rewritten (a queued view of them may be
@@ -140,32 +215,43 @@ export class EventFileWriter implements ExitFlushable {
   private nextOffset = 0;
   /** Batches handed to an asynchronous write that has not finished. */
   private readonly inFlight = new Set<Batch>();
+  /**
+   * Batches taken from the queue and not yet seen in a file still in place,
+   * in sequence order: in flight, or written but not checked since. If the
+   * file turns out deleted, their records move to the new file.
+   */
+  private unconfirmed: Batch[] = [];
+  /** Files opened in place of deleted ones. */
+  private replacements = 0;
+  /** The current file replaced a deleted one and has not yet been seen in place itself. */
+  private replacedUnseen = false;
   /** The running background drain, if any; it empties the queue before resolving. */
   private draining: Promise<void> | null = null;
   /** The first I/O error; once set, nothing more is written. */
   private error: EventFileError | null = null;
   /** Events kept out of the file by the error: queued, in a failed batch, or appended after it. */
   private lostEvents = 0;
-  /** An error whose process warning is still to be emitted (on the next tick). */
-  private unwarned: EventFileError | null = null;
+  /** Reports whose process warning is still to be emitted (on the next tick). */
+  private unwarned: Error[] = [];
   private closing: Promise<void> | null = null;
 
-  constructor(runDir: string, options: EventFileWriterOptions = {}) {
+  /** `carryOver` is for the layer above (see SummaryWriter); plain use needs none. */
+  constructor(runDir: string, options: EventFileWriterOptions = {}, carryOver?: CarryOver) {
     checkOptionsObject(options);
     this.runDir = runDir;
     this.maxQueuedBytes = maxQueuedBytesOption(options.maxQueuedBytes);
     const interval = flushIntervalOption(options.flushIntervalMs);
     this.onError = onErrorOption(options.onError);
+    this.carryOver = carryOver;
 
-    createRunDirectory(runDir);
-    [this.filePath, this.fd] = createEventFile(runDir);
-    this.write({
-      wallTime: Date.now() / 1000,
-      fileVersion: FILE_VERSION,
-      sourceMetadata: { writer: SOURCE_WRITER },
-    });
+    this.openFile();
     this.timer = setInterval(() => this.flushInBackground(), interval).unref();
     registerForExit(this);
+  }
+
+  /** The file being written; a new one once the old one is found deleted. */
+  get filePath(): string {
+    return this.path;
   }
 
   /**
@@ -180,12 +266,10 @@ export class EventFileWriter implements ExitFlushable {
   /** Queues one serialized Event as it is (no copy); returns as `write()` does. */
   writePayload(payload: Uint8Array): number {
     if (!this.acceptsWrite()) return -1;
-    const [header, footer] = recordFrame(payload);
-    const size = header.length + payload.length + footer.length;
-    if (!this.makeRoom(size)) return -1;
-    this.sealArena();
-    this.queue.push(header, payload, footer);
-    return this.appended(size);
+    const replacements = this.replacements;
+    if (!this.makeRoom(HEADER_BYTES + payload.length + FOOTER_BYTES)) return -1;
+    if (this.replacements !== replacements) payload = this.restated(payload, Infinity);
+    return this.queueRecord(payload);
   }
 
   /**
@@ -195,13 +279,14 @@ export class EventFileWriter implements ExitFlushable {
    */
   writeEncoded(payloadSize: number, encode: (out: Buffer, at: number) => void): number {
     const size = HEADER_BYTES + payloadSize + FOOTER_BYTES;
-    if (size > ARENA_BYTES / 4) {
-      const payload = Buffer.allocUnsafe(payloadSize);
-      encode(payload, 0);
-      return this.writePayload(payload);
-    }
+    if (size > ARENA_BYTES / 4) return this.writePayload(encodedAlone(payloadSize, encode));
     if (!this.acceptsWrite()) return -1;
+    const replacements = this.replacements;
     if (!this.makeRoom(size)) return -1;
+    if (this.replacements !== replacements) {
+      // Encoded for the deleted file: restated like the records that moved.
+      return this.queueRecord(this.restated(encodedAlone(payloadSize, encode), Infinity));
+    }
     if (this.arenaEnd + size > this.arena.length) this.newArena();
     encode(this.arena, this.arenaEnd + HEADER_BYTES);
     frameInPlace(this.arena, this.arenaEnd, payloadSize);
@@ -232,16 +317,18 @@ export class EventFileWriter implements ExitFlushable {
    */
   flushSync(): void {
     for (const batch of this.inFlight) {
-      if (batch.rewritten) continue;
+      if (batch.rewritten || batch.moved) continue;
       try {
-        writeBatchSync(this.fd, batch);
-        batch.rewritten = true;
+        writeBatchSync(batch.fd, batch);
+        batch.rewritten = batch.done = true;
       } catch (error) {
         this.batchFailed(batch, error, true);
       }
     }
-    if (!this.error) this.writeQueueSync(true);
-    if (this.unwarned) this.warnNow(this.unwarned);
+    this.check(true);
+    // Twice at most: a replacement queues what it moves, and one deleted in turn is an error.
+    while (!this.error && this.queuedBytes > 0) this.writeQueueSync(true);
+    for (const report of this.unwarned.splice(0)) this.warnNow(report);
   }
 
   private async closeOnce(): Promise<void> {
@@ -266,12 +353,15 @@ export class EventFileWriter implements ExitFlushable {
       const batch = this.takeBatch();
       this.inFlight.add(batch);
       try {
-        await writeBatch(this.fd, batch);
+        await writeBatch(batch.fd, batch);
+        batch.done = true;
+        if (!batch.moved) this.check(false);
       } catch (error) {
-        // A batch the exit flush rewrote is in the file, whatever this write did.
-        if (!batch.rewritten) this.batchFailed(batch, error, false);
+        // A batch the exit flush rewrote, or one whose records moved, is written elsewhere.
+        if (!batch.rewritten && !batch.moved) this.batchFailed(batch, error, false);
       } finally {
         this.inFlight.delete(batch);
+        if (batch.fd !== this.fd && !this.writesTo(batch.fd)) closeQuietly(batch.fd);
       }
     }
   }
@@ -280,10 +370,125 @@ export class EventFileWriter implements ExitFlushable {
     if (this.queuedBytes === 0) return;
     const batch = this.takeBatch();
     try {
-      writeBatchSync(this.fd, batch);
+      writeBatchSync(batch.fd, batch);
     } catch (error) {
       this.batchFailed(batch, error, exiting);
+      return;
     }
+    batch.done = true;
+    this.check(exiting);
+  }
+
+  /**
+   * After each write, one fstat tells whether the file is still in place. If
+   * it is, every batch written so far is confirmed in it; if it was deleted
+   * (with its run directory or alone), the file is replaced and everything not
+   * confirmed moves to the new one, as TensorFlow's EventsWriter does.
+   */
+  private check(exiting: boolean): void {
+    if (this.error) return;
+    let deleted: boolean;
+    try {
+      deleted = isDeleted(this.fd, this.path);
+    } catch (error) {
+      this.fail(error, exiting);
+      return;
+    }
+    if (deleted) {
+      this.replaceDeletedFile(exiting);
+      return;
+    }
+    this.replacedUnseen = false;
+    this.unconfirmed = this.unconfirmed.filter((batch) => !batch.done);
+    this.carryOver?.settledBelow(this.unconfirmed[0]?.firstSeq ?? this.takenEvents);
+  }
+
+  /**
+   * Opens a new event file in the run directory and queues its first record,
+   * file_version. The queue is empty: at construction, or emptied by the move.
+   */
+  private openFile(): void {
+    createRunDirectory(this.runDir);
+    [this.path, this.fd] = createEventFile(this.runDir);
+    this.nextOffset = 0;
+    this.fileVersionSeq = this.takenEvents = this.appendedEvents;
+    const fileVersion = {
+      wallTime: Date.now() / 1000,
+      fileVersion: FILE_VERSION,
+      sourceMetadata: { writer: SOURCE_WRITER },
+    };
+    this.queueRecord(EventType.encode(fileVersion).finish());
+  }
+
+  /**
+   * Continues in a new file: the records of every unconfirmed batch (those
+   * that may have gone to the deleted file) and of the queue move to it, after
+   * its own file_version, restated by `carryOver`. A file deleted again before
+   * it was once seen in place is an error: the run directory is being removed
+   * as fast as it is made, and the writer stops rather than loop.
+   */
+  private replaceDeletedFile(exiting: boolean): void {
+    const deleted = this.path;
+    const moving = this.unconfirmed;
+    this.unconfirmed = [];
+    const records: CarriedRecord[] = [];
+    for (const batch of moving) {
+      batch.moved = true;
+      collectRecords(batch.chunks, batch.firstSeq, records);
+    }
+    const queuedFrom = this.takenEvents;
+    this.sealArena();
+    collectRecords(this.queue, queuedFrom, records);
+    this.queue = [];
+    this.queuedBytes = 0;
+    this.queuedEvents = 0;
+    // The deleted file's own file_version stays behind: the new file gets one.
+    const carried = records.filter((record) => record.seq !== this.fileVersionSeq);
+    const rewritten = carried.filter((record) => record.seq < queuedFrom).length;
+
+    const oldFd = this.fd;
+    try {
+      if (this.replacedUnseen) throw new Error('deleted again before it was once seen in place');
+      this.openFile();
+    } catch (error) {
+      this.lostEvents += carried.length;
+      this.fail(error, exiting);
+      return;
+    }
+    if (!this.writesTo(oldFd)) closeQuietly(oldFd);
+    this.replacements++;
+    this.replacedUnseen = true;
+
+    this.carryOver?.startFile();
+    for (const record of carried) {
+      this.queueRecord(this.restated(record.payload, record.seq));
+    }
+    this.report(new EventFileDeletedError(deleted, this.path, rewritten), exiting);
+  }
+
+  /** The payload as `carryOver` restates it for the current file, as the next event of it. */
+  private restated(payload: Uint8Array, oldSeq: number): Uint8Array {
+    if (!this.carryOver) return payload;
+    try {
+      return this.carryOver.restate(payload, oldSeq, this.appendedEvents);
+    } catch {
+      // Restating only adds what the deleted file held; the event itself is kept as it is.
+      return payload;
+    }
+  }
+
+  /** Frames and queues a payload after the arena's records; returns its sequence number. */
+  private queueRecord(payload: Uint8Array): number {
+    this.sealArena();
+    const [header, footer] = recordFrame(payload);
+    this.queue.push(header, payload, footer);
+    return this.appended(header.length + payload.length + footer.length);
+  }
+
+  /** Whether an asynchronous write to `fd` has not finished, so `fd` must stay open. */
+  private writesTo(fd: number): boolean {
+    for (const batch of this.inFlight) if (batch.fd === fd) return true;
+    return false;
   }
 
   private acceptsWrite(): boolean {
@@ -328,18 +533,24 @@ export class EventFileWriter implements ExitFlushable {
 
   private takeBatch(): Batch {
     this.sealArena();
-    const batch = {
+    const batch: Batch = {
+      fd: this.fd,
       offset: this.nextOffset,
       chunks: this.queue,
       bytes: this.queuedBytes,
+      firstSeq: this.takenEvents,
       written: 0,
+      done: false,
       rewritten: false,
+      moved: false,
       counted: false,
     };
     this.nextOffset += this.queuedBytes;
+    this.takenEvents += this.queuedEvents;
     this.queue = [];
     this.queuedBytes = 0;
     this.queuedEvents = 0;
+    this.unconfirmed.push(batch);
     return batch;
   }
 
@@ -366,14 +577,14 @@ export class EventFileWriter implements ExitFlushable {
   }
 
   /**
-   * Hands an error to `onError`, or else to a process warning. A warning
-   * prints on a later tick, which never comes on the way out of the process,
-   * so there it is written to stderr at once instead.
+   * Hands an error or a notice to `onError`, or else to a process warning. A
+   * warning prints on a later tick, which never comes on the way out of the
+   * process, so there it is written to stderr at once instead.
    */
-  private report(error: EventFileError, exiting: boolean): void {
+  private report(report: Error, exiting: boolean): void {
     if (this.onError) {
       try {
-        this.onError(error);
+        this.onError(report);
       } catch {
         // An onError that throws must not turn an I/O error into a crash of the
         // training loop; the error still surfaces from flush() and close().
@@ -381,23 +592,26 @@ export class EventFileWriter implements ExitFlushable {
       return;
     }
     if (exiting) {
-      this.warnNow(error);
+      this.warnNow(report);
       return;
     }
     // Deferred by a tick of our own, so that an exit in between prints it once, at once.
-    this.unwarned = error;
+    this.unwarned.push(report);
     process.nextTick(() => {
-      if (this.unwarned !== error) return;
-      this.unwarned = null;
-      process.emitWarning(error);
+      const at = this.unwarned.indexOf(report);
+      if (at < 0) return;
+      this.unwarned.splice(at, 1);
+      process.emitWarning(report);
     });
   }
 
-  /** One line on stderr, as Node prints a warning, with the events lost by now. */
-  private warnNow(error: EventFileError): void {
-    this.unwarned = null;
-    const now = new EventFileError(error.file, error.cause, this.lostEvents);
-    const code = now.code ? `[${now.code}] ` : '';
+  /** One line on stderr, as Node prints a warning; an I/O error with the events lost by now. */
+  private warnNow(report: Error): void {
+    const now =
+      report instanceof EventFileError
+        ? new EventFileError(report.file, report.cause, this.lostEvents)
+        : report;
+    const code = now instanceof EventFileError && now.code ? `[${now.code}] ` : '';
     try {
       writeSync(2, `(node:${process.pid}) ${code}${now.name}: ${now.message}\n`);
     } catch {
@@ -409,6 +623,43 @@ export class EventFileWriter implements ExitFlushable {
     if (!this.error) return;
     throw new EventFileError(this.filePath, this.error.cause, this.lostEvents);
   }
+}
+
+/**
+ * Whether the open file `fd` was unlinked. A link count of 0 says so; the
+ * path is asked too, so that a file system reporting no links for a file
+ * still in place (some network ones do) is not taken for a deleted file.
+ */
+function isDeleted(fd: number, path: string): boolean {
+  const open = fstatSync(fd);
+  if (open.nlink > 0) return false;
+  try {
+    const named = statSync(path, { throwIfNoEntry: false });
+    return named === undefined || named.ino !== open.ino || named.dev !== open.dev;
+  } catch {
+    return true; // the path no longer leads to a file (ENOTDIR, EACCES): it is gone for us
+  }
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // The file was deleted; closing it can only free the descriptor.
+  }
+}
+
+/** A payload of its own, for an event too large for the arena or encoded before a file change. */
+function encodedAlone(size: number, encode: (out: Buffer, at: number) => void): Buffer {
+  const payload = Buffer.allocUnsafe(size);
+  encode(payload, 0);
+  return payload;
+}
+
+/** Appends the records of `chunks` to `out`, numbered from `firstSeq`. */
+function collectRecords(chunks: Uint8Array[], firstSeq: number, out: CarriedRecord[]): void {
+  let seq = firstSeq;
+  forEachRecord(chunks, (payload) => out.push({ payload, seq: seq++ }));
 }
 
 /** Creates a new event file, never opening one that exists (another process's). */

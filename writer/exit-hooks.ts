@@ -19,7 +19,10 @@
 export interface ExitFlushable {
   /** Starts an asynchronous flush; reports errors itself, never rejects. */
   flushInBackground(): void;
-  /** Writes everything not yet on disk, synchronously; reports errors itself, never throws. */
+  /**
+   * Writes everything not yet on disk, synchronously, and reports any error
+   * before returning: nothing asynchronous runs after an exit handler. Never throws.
+   */
   flushSync(): void;
 }
 

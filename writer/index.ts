@@ -7,10 +7,12 @@ export { SummaryWriter, type SummaryWriterOptions } from './summary-writer.js';
 export {
   EventFileWriter,
   EventFileError,
+  EventFileDeletedError,
   DEFAULT_FLUSH_INTERVAL_MS,
   DEFAULT_MAX_QUEUED_BYTES,
   FILE_VERSION,
   SOURCE_WRITER,
+  type CarryOver,
   type EventFileWriterOptions,
 } from './event-file-writer.js';
 export type { ImageInput, EncodedImage, ImageOptions } from './summaries/image.js';

@@ -8,6 +8,10 @@
  * batch's predictions). Readers that keep the first metadata, as TensorBoard
  * does, see a complete tag; readers that look at every value see each change.
  *
+ * If the file is deleted under the writer, the values that move to the new
+ * file are given the metadata they relied on (see TagMetadataLedger), so the
+ * new file is complete in the same way.
+ *
  * Argument errors throw at the call, before anything is queued. NaN and
  * infinite values are data, never errors. I/O errors go to `onError` and to
  * the next `flush()`/`close()` (see EventFileWriter).
@@ -51,7 +55,6 @@ export interface SummaryWriterOptions extends EventFileWriterOptions {
 
 export class SummaryWriter {
   readonly runDir: string;
-  readonly filePath: string;
 
   private readonly file: EventFileWriter;
   private readonly worker: { workerRank?: number; worldSize?: number };
@@ -63,9 +66,13 @@ export class SummaryWriter {
     checkOptionsObject(options);
     this.worker = { workerRank: options.workerRank, worldSize: options.worldSize };
     checkWorker(this.worker);
-    this.file = new EventFileWriter(runDir, options);
+    this.file = new EventFileWriter(runDir, options, this.metadata);
     this.runDir = this.file.runDir;
-    this.filePath = this.file.filePath;
+  }
+
+  /** The event file being written; a new one if the old one is found deleted. */
+  get filePath(): string {
+    return this.file.filePath;
   }
 
   scalar(tag: string, value: number, step: number, wallTime?: number): void {
