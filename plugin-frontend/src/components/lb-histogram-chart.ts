@@ -6,7 +6,7 @@
  */
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { BinnedHistograms, HistogramFrame } from '../lib/histogram-bins.js';
+import { ridgeLabels, type BinnedHistograms, type HistogramFrame } from '../lib/histogram-bins.js';
 import { formatTick, formatValue } from '../lib/format.js';
 
 const RIDGE_HEIGHT = 200;
@@ -14,6 +14,9 @@ const BARS_HEIGHT = 90;
 const AXIS_HEIGHT = 18;
 const LABEL_WIDTH = 70;
 const PEAK = 56;
+const BAD_COLOR = '#d93025';
+/** Step labels closer than this (11px text) would overprint each other. */
+const LABEL_GAP = 12;
 
 @customElement('lb-histogram-chart')
 export class LbHistogramChart extends LitElement {
@@ -114,19 +117,19 @@ export class LbHistogramChart extends LitElement {
     }
     for (const item of bad) {
       const y = yOf(item.step);
-      ctx.strokeStyle = '#d93025';
+      ctx.strokeStyle = BAD_COLOR;
       ctx.setLineDash([4, 3]);
       ctx.beginPath();
       ctx.moveTo(plot.left, y);
       ctx.lineTo(plot.right, y);
       ctx.stroke();
       ctx.setLineDash([]);
-      ctx.fillStyle = '#d93025';
-      ctx.fillText(`✕ step ${item.step}`, plot.right + 4, y + 4);
     }
-    ctx.fillStyle = '#5f6368';
-    ctx.fillText(`step ${first}`, plot.right + 4, yOf(first) + 4);
-    if (last !== first) ctx.fillText(`step ${last}`, plot.right + 4, yOf(last) + 4);
+    const colors = { bad: BAD_COLOR, shown: this.color, end: '#5f6368' };
+    for (const label of ridgeLabels(this.data!, this.shown?.step ?? null, yOf, LABEL_GAP)) {
+      ctx.fillStyle = colors[label.kind];
+      ctx.fillText(label.text, plot.right + 4, yOf(label.step) + 4);
+    }
   }
 
   private ridge(
@@ -150,10 +153,6 @@ export class LbHistogramChart extends LitElement {
     ctx.strokeStyle = shown ? this.color : 'rgba(95, 99, 104, 0.45)';
     ctx.lineWidth = shown ? 2 : 1;
     ctx.stroke();
-    if (shown) {
-      ctx.fillStyle = this.color;
-      ctx.fillText(`step ${frame.step}`, plot.right + 4, baseline + 4);
-    }
   }
 
   private paintBars(

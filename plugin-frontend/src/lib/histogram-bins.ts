@@ -1,10 +1,12 @@
 /**
  * Prepares histogram entries for drawing. Axes are built from finite values
- * only: an edge that is NaN, infinite or of magnitude >= 1e300 (legacy writers
- * use ±DBL_MAX as outer limits) cannot be placed, so a step holding one in a
- * non-empty bucket is marked and left out of the axes and the drawing, while
- * the other steps are drawn as usual. Entries are rebinned onto one shared
- * grid so that steps with different bucket edges can be compared.
+ * only. A NaN or infinite edge or count is bad data whatever the bucket's
+ * count, so its step is marked and left out of the axes and the drawing,
+ * while the other steps are drawn as usual. An edge of magnitude >= 1e300 is
+ * a legacy writer's ±DBL_MAX outer limit: harmless on an empty bucket (it is
+ * skipped), unplaceable on a non-empty one (the step is marked). Entries are
+ * rebinned onto one shared grid so that steps with different bucket edges can
+ * be compared.
  */
 import type { HistogramEntry } from '../api-types.js';
 
@@ -37,15 +39,67 @@ export interface BinnedHistograms {
   maxCount: number;
 }
 
-/** The reason an entry cannot be drawn, or null when every non-empty bucket is finite. */
+/**
+ * The reason an entry cannot be drawn, or null when every value is finite and
+ * every non-empty bucket lies within the sentinel limits.
+ */
 export function badReason(entry: HistogramEntry): string | null {
   for (const [left, right, count] of entry.buckets) {
     if (!Number.isFinite(count)) return `bucket count ${count}`;
-    if (count === 0) continue;
-    if (!isUsableEdge(left)) return `bucket edge ${left}`;
-    if (!isUsableEdge(right)) return `bucket edge ${right}`;
+    for (const edge of [left, right]) {
+      const usable = count === 0 ? Number.isFinite(edge) : isUsableEdge(edge);
+      if (!usable) return `bucket edge ${edge}`;
+    }
   }
   return null;
+}
+
+/** How a step's label on the ridge view is drawn: a bad step's mark, the step on screen, or an end. */
+export type RidgeLabelKind = 'bad' | 'shown' | 'end';
+
+export interface RidgeLabel {
+  step: number;
+  kind: RidgeLabelKind;
+  text: string;
+}
+
+/**
+ * The labels beside the ridges, one per step at most, in the order they win
+ * a place: bad steps' red marks, then the step on screen, then the grey first
+ * and last step. Labels are drawn at their step's height (`yOf`), so a label
+ * closer than `minGap` pixels to one placed before it would overprint it and
+ * is left out; the red dashed line and the warning above still name every
+ * bad step.
+ */
+export function ridgeLabels(
+  data: BinnedHistograms,
+  shownStep: number | null,
+  yOf: (step: number) => number = (step) => step,
+  minGap = 0,
+): RidgeLabel[] {
+  const steps = [...data.frames.map((frame) => frame.step), ...data.bad.map((item) => item.step)];
+  if (steps.length === 0) return [];
+  const [first, last] = [Math.min(...steps), Math.max(...steps)];
+  const candidates: RidgeLabel[] = [
+    ...data.bad.map((item) => ({
+      step: item.step,
+      kind: 'bad' as const,
+      text: `✕ step ${item.step}`,
+    })),
+    ...(shownStep === null
+      ? []
+      : [{ step: shownStep, kind: 'shown' as const, text: `step ${shownStep}` }]),
+    { step: first, kind: 'end', text: `step ${first}` },
+    { step: last, kind: 'end', text: `step ${last}` },
+  ];
+  const placed: RidgeLabel[] = [];
+  for (const label of candidates) {
+    const clash = placed.some(
+      (other) => other.step === label.step || Math.abs(yOf(other.step) - yOf(label.step)) < minGap,
+    );
+    if (!clash) placed.push(label);
+  }
+  return placed;
 }
 
 export function binHistograms(entries: HistogramEntry[], bins = 30): BinnedHistograms {
