@@ -38,6 +38,18 @@ describe('buildScalarPlot', () => {
     ]);
   });
 
+  it('draws an isolated point at its own value when smoothing is on, not across the gaps (B22)', () => {
+    const run: RunScalars = {
+      run: 'a',
+      color: '#123456',
+      points: points([NaN, 2, NaN, 3, Infinity, 4]),
+    };
+    const plot = buildScalarPlot([run], { ...raw, smoothing: 0.6 });
+    const smoothed = plot.series.find((series) => series.role === 'smoothed')!;
+    expect(smoothed.values).toEqual([null, 2, null, 3, null, 4]);
+    expect(smoothed.isolated).toEqual([1, 3, 5]);
+  });
+
   it('gives each launch its own series so a restart is never joined to the last (B11)', () => {
     const run: RunScalars = {
       run: 'a',

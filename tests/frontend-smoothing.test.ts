@@ -27,12 +27,25 @@ describe('smoothEma', () => {
   });
 
   it('passes non-finite values through without letting them into the average', () => {
-    const smoothed = smoothEma([2, Number.NaN, Infinity, 4, -Infinity], 0.5);
-    expect(smoothed[1]).toBeNaN();
-    expect(smoothed[2]).toBe(Infinity);
-    expect(smoothed[4]).toBe(-Infinity);
-    // Only 2 and 4 were averaged: (0.5*0.5*2 + 0.5*4) / (1 - 0.25).
-    expect(smoothed[3]).toBeCloseTo((0.25 * 2 + 0.5 * 4) / 0.75);
+    const smoothed = smoothEma([2, 3, Number.NaN, Infinity, 4, -Infinity], 0.5);
+    expect(smoothed[2]).toBeNaN();
+    expect(smoothed[3]).toBe(Infinity);
+    expect(smoothed[5]).toBe(-Infinity);
+    expect(smoothed[1]).toBeCloseTo((0.25 * 2 + 0.5 * 3) / 0.75);
+  });
+
+  it('draws an isolated point (non-finite on both sides) at its own value (B22)', () => {
+    const smoothed = smoothEma([NaN, 2, NaN, 3, Infinity, 4], 0.6);
+    expect(smoothed[1]).toBe(2);
+    expect(smoothed[3]).toBeCloseTo(3);
+    expect(smoothed[5]).toBeCloseTo(4);
+  });
+
+  it('starts the average afresh after a non-finite value, as at the start of the series', () => {
+    const weight = 0.6;
+    const after = smoothEma([10, 10, 20, NaN, 1, 3], weight);
+    const fresh = smoothEma([1, 3], weight);
+    expect(after.slice(4)).toEqual(fresh);
   });
 
   it('rejects a weight outside [0, 1) with the value in the message', () => {
