@@ -325,7 +325,7 @@ export class EventFileWriter implements ExitFlushable {
         this.batchFailed(batch, error, true);
       }
     }
-    this.check(true);
+    this.confirmInPlace(true);
     // Twice at most: a replacement queues what it moves, and one deleted in turn is an error.
     while (!this.error && this.queuedBytes > 0) this.writeQueueSync(true);
     for (const report of this.unwarned.splice(0)) this.warnNow(report);
@@ -355,7 +355,7 @@ export class EventFileWriter implements ExitFlushable {
       try {
         await writeBatch(batch.fd, batch);
         batch.done = true;
-        if (!batch.moved) this.check(false);
+        if (!batch.moved) this.confirmInPlace(false);
       } catch (error) {
         // A batch the exit flush rewrote, or one whose records moved, is written elsewhere.
         if (!batch.rewritten && !batch.moved) this.batchFailed(batch, error, false);
@@ -376,7 +376,7 @@ export class EventFileWriter implements ExitFlushable {
       return;
     }
     batch.done = true;
-    this.check(exiting);
+    this.confirmInPlace(exiting);
   }
 
   /**
@@ -385,7 +385,7 @@ export class EventFileWriter implements ExitFlushable {
    * (with its run directory or alone), the file is replaced and everything not
    * confirmed moves to the new one, as TensorFlow's EventsWriter does.
    */
-  private check(exiting: boolean): void {
+  private confirmInPlace(exiting: boolean): void {
     if (this.error) return;
     let deleted: boolean;
     try {
