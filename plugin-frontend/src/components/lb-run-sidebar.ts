@@ -6,9 +6,11 @@
  */
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import { Task } from '@lit/task';
 import type { JobInfo, RunInfo } from '../api-types.js';
 import { runColors } from '../lib/run-colors.js';
-import { largestStep, type KnownSteps } from '../lib/run-steps.js';
+import type { KnownSteps } from '../lib/run-steps.js';
+import { loadTagLists, runBadge } from '../lib/run-status.js';
 import { selectedRunNames, toggleRuns } from '../lib/selection.js';
 import { selectEvent } from '../view-state.js';
 
@@ -20,6 +22,12 @@ export class LbRunSidebar extends LitElement {
   @property({ attribute: false }) selection: string[] = [];
   /** Steps the views and live changes saw per run, beyond the server's `lastStep`. */
   @property({ attribute: false }) knownSteps: KnownSteps = new Map();
+
+  /** Each run's tags, to tell a run of hparams only from one still without data. */
+  private readonly tagLists = new Task(this, {
+    task: ([runs], { signal }) => loadTagLists(runs, signal),
+    args: () => [this.runs] as const,
+  });
 
   static override styles = css`
     :host {
@@ -47,7 +55,16 @@ export class LbRunSidebar extends LitElement {
       gap: 6px;
       padding: 2px 0;
       cursor: pointer;
-      overflow-wrap: anywhere;
+    }
+    /*
+     * The name shrinks to what the badge leaves and wraps at the <wbr> after
+     * each separator; only a part wider than that breaks mid-word. (Breaking
+     * "anywhere" would let the name shrink to one letter per line and break
+     * every part.)
+     */
+    .name {
+      min-width: 0;
+      overflow-wrap: break-word;
     }
     .swatch {
       width: 10px;
@@ -130,14 +147,14 @@ export class LbRunSidebar extends LitElement {
     const on = members.filter((name) => selected.has(name)).length;
     const runsByName = new Map(this.runs.map((run) => [run.name, run]));
     return html`<li class="job">
-      <label>
+      <label data-job=${job.name}>
         <input
           type="checkbox"
           .checked=${on === members.length}
           .indeterminate=${on > 0 && on < members.length}
           @change=${(event: Event) => this.toggle(members, event)}
         />
-        ${job.name}
+        <span class="name" title=${job.name}>${breakableName(job.name)}</span>
         <span class="badge"
           >${job.workers.length} worker${job.workers.length === 1 ? '' : 's'}</span
         >
@@ -165,8 +182,8 @@ export class LbRunSidebar extends LitElement {
           @change=${(event: Event) => this.toggle([run.name], event)}
         />
         <span class="swatch" style="background:${runColors(this.runs)(run.name)}"></span>
-        <span class="name">${breakablePath(label)}</span>
-        <span class="badge">${this.statusText(run)}</span>
+        <span class="name" title=${run.name}>${breakableName(label)}</span>
+        ${this.renderBadge(run)}
       </label>
       ${run.warnings.length ? this.renderWarnings(run.warnings) : nothing}
     </li>`;
@@ -183,11 +200,14 @@ export class LbRunSidebar extends LitElement {
     </details>`;
   }
 
-  private statusText(run: RunInfo): string {
-    if (run.status === 'loading') return 'loading…';
-    if (run.status === 'no-data') return 'no data yet';
-    const step = largestStep(run, this.knownSteps);
-    return step === null ? '' : `step ${step}`;
+  private renderBadge(run: RunInfo) {
+    // Only a run without values of its own can have its data in sub-runs.
+    const under =
+      run.status === 'no-data'
+        ? this.runs.filter((other) => other.name.startsWith(`${run.name}/`))
+        : [];
+    const badge = runBadge(run, this.knownSteps, this.tagLists.value?.get(run.name), under);
+    return html`<span class="badge" title=${badge.title}>${badge.text}</span>`;
   }
 
   private toggle(names: string[], event: Event): void {
@@ -205,10 +225,14 @@ export class LbRunSidebar extends LitElement {
   }
 }
 
-/** A run path that wraps after a `/` before it wraps mid-word. */
-function breakablePath(path: string) {
-  const parts = path.split('/');
-  return parts.map((part, i) => (i < parts.length - 1 ? html`${part}/<wbr />` : part));
+/**
+ * A run name that wraps after a `/`, `-`, `_` or `.` (and at spaces) before it
+ * wraps mid-word: `version_12`, `worker-0` and `lr_0.01` are the words of
+ * run names. A part longer than the sidebar still breaks, as a last resort.
+ */
+function breakableName(name: string) {
+  const parts = name.split(/(?<=[/\-_.])/);
+  return parts.map((part, i) => (i === 0 ? part : html`<wbr />${part}`));
 }
 
 declare global {
