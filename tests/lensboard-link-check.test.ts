@@ -18,6 +18,15 @@ describe('linkProblems', () => {
     expect(linkProblems(good, targets)).toEqual([]);
   });
 
+  it("names a tag none of the view's panels has, and checks no tag where the view has none", () => {
+    const tags = ['loss', 'notes/00'];
+    expect(linkProblems({ ...linked, tag: 'notes/99' }, { tags })).toEqual([
+      'unknown tag: "notes/99" (want one of loss, notes/00)',
+    ]);
+    expect(linkProblems({ ...linked, tag: 'loss' }, { tags })).toEqual([]);
+    expect(linkProblems({ ...linked, tag: 'anything' }, targets)).toEqual([]);
+  });
+
   it('names an unknown worker and layer with the ones that exist', () => {
     expect(linkProblems({ ...linked, worker: 'job/worker-7', layer: 'conv9' }, targets)).toEqual([
       'unknown worker: "job/worker-7" (want one of job/worker-0, job/worker-1)',

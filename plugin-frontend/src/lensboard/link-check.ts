@@ -1,6 +1,6 @@
 /**
- * Checks the parts of a link that only the data can judge: a worker, layer,
- * probe or channel the view cannot show. Each is reported in the tone of a
+ * Checks the parts of a link that only the data can judge: a tag, worker,
+ * layer, probe or channel the view cannot show. Each is reported in the tone of a
  * malformed link parameter ("invalid probe: 25 (want an integer in [0, 20))")
  * and shown where those are, so no part of a link is silently ignored.
  */
@@ -8,6 +8,8 @@ import type { ViewState } from '../view-state.js';
 
 /** What a view can show right now; a part left out is not checked. */
 export interface LinkTargets {
+  /** The tags of the panels the view draws, when the state's tag names one. */
+  tags?: readonly string[];
   /** The runs the view can draw; the state's worker must be one of them. */
   workers?: readonly string[];
   layers?: readonly string[];
@@ -17,12 +19,16 @@ export interface LinkTargets {
   channels?: number;
 }
 
-type Linked = Pick<ViewState, 'worker' | 'layer' | 'probe' | 'channel'>;
+type Linked = Pick<ViewState, 'worker' | 'layer' | 'probe' | 'channel'> &
+  Partial<Pick<ViewState, 'tag'>>;
 
 /** One sentence per linked value the view cannot show. */
 export function linkProblems(state: Linked, targets: LinkTargets): string[] {
   const problems: string[] = [];
-  const { workers, layers, probes, channels } = targets;
+  const { tags, workers, layers, probes, channels } = targets;
+  if (state.tag != null && tags && !tags.includes(state.tag)) {
+    problems.push(unknown('tag', state.tag, tags));
+  }
   if (state.worker !== null && workers && !workers.includes(state.worker)) {
     problems.push(unknown('worker', state.worker, workers));
   }

@@ -170,6 +170,7 @@ export class LbScalarsView extends ViewElement {
   protected override updated(): void {
     const panels = this.panelsTask.value?.panels;
     if (panels && panels.length) this.reportPanelSteps(panels);
+    if (panels) this.focusTag(panels);
     if (this.arrivalMeasured) return;
     this.arrivalMeasured = true;
     void settled(this).then(() => measure(MEASURE_FIRST_RENDER, DATA_ARRIVED));
@@ -195,7 +196,9 @@ export class LbScalarsView extends ViewElement {
     const hint = `${panel.tag}\nFocus this tag: the step control follows its steps`;
     return html`<section class=${focused ? 'focused' : ''} data-tag=${panel.tag}>
       <h3>
-        <button title=${hint} @click=${focus}><span class="tag">${panel.tag}</span></button>
+        <button title=${hint} aria-pressed=${focused} @click=${focus}>
+          <span class="tag">${panel.tag}</span>
+        </button>
       </h3>
       ${panel.failures.map(({ run, error }) =>
         errorMessage(`this tag of run ${quoted(run)}`, error),

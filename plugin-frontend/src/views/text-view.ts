@@ -2,6 +2,8 @@
  * TensorBoard's text: for each text tag and selected run, the text logged at
  * the step on screen. Text is data, never markup: it is shown as plain text
  * with its whitespace kept, and a 2-D string tensor as a table of cells.
+ * The ViewState's `tag` is the focused tag, as in the scalars: its panel is
+ * outlined and brought into view, and the step control follows its steps.
  */
 import { css, html, nothing } from 'lit';
 import { customElement } from 'lit/decorators.js';
@@ -45,6 +47,13 @@ export class LbTextView extends ViewElement {
       h3 {
         margin: 0 0 6px;
         font-size: 13px;
+      }
+      h3 button {
+        all: unset;
+        cursor: pointer;
+      }
+      .focused {
+        outline: 2px solid #1a73e8;
       }
       .caption {
         font-size: 12px;
@@ -101,11 +110,19 @@ export class LbTextView extends ViewElement {
   protected override updated(): void {
     const panels = this.panelsTask.value?.panels;
     if (panels && panels.length) this.reportPanelSteps(panels);
+    if (panels) this.focusTag(panels);
   }
 
   private renderPanel(panel: TagPanel<TextEntry>) {
-    return html`<section data-tag=${panel.tag}>
-      <h3 class="tag" title=${panel.tag}>${panel.tag}</h3>
+    const focused = panel.tag === this.state.tag;
+    const focus = () => this.select({ tag: focused ? null : panel.tag });
+    const hint = `${panel.tag}\nFocus this tag: the step control follows its steps`;
+    return html`<section class=${focused ? 'focused' : ''} data-tag=${panel.tag}>
+      <h3>
+        <button title=${hint} aria-pressed=${focused} @click=${focus}>
+          <span class="tag">${panel.tag}</span>
+        </button>
+      </h3>
       ${panel.series.map((series) => this.renderRun(series))}
       ${panel.failures.map(({ run, error }) =>
         errorMessage(`the text of run ${quoted(run)}`, error),

@@ -8,6 +8,7 @@ import { property } from 'lit/decorators.js';
 import type { Entry, JobInfo, RunInfo, Series } from '../api-types.js';
 import { selectedRunNames } from '../lib/selection.js';
 import { mergeSteps } from '../lib/steps.js';
+import { linkProblems } from '../lensboard/link-check.js';
 import { stepsOf, type TagPanel } from './load-series.js';
 import {
   DEFAULT_VIEW_STATE,
@@ -34,6 +35,8 @@ export class ViewElement extends LitElement {
   private lastProblems = '';
   /** What the last panel report was computed from: merging steps is too slow for every update. */
   private reportedFrom: { panels: unknown; tag: string | null } | null = null;
+  /** The focused tag last brought into view, so a live refresh never scrolls the page again. */
+  private revealedTag: string | null = null;
 
   protected selectedRuns(): string[] {
     return selectedRunNames(this.state, this.runs);
@@ -57,6 +60,23 @@ export class ViewElement extends LitElement {
     );
     const runSteps = largestPerRun(panels.flatMap((panel) => panel.series));
     this.reportSteps({ steps: mergeSteps(lists), kept, total, runSteps });
+  }
+
+  /**
+   * Honours the ViewState's `tag` in a view of one panel per tag: brings its
+   * panel (the `section[data-tag]`) into view once per focus, so a link to a
+   * tag opens at it, and reports a tag none of `panels` has as a link problem.
+   */
+  protected focusTag(panels: readonly TagPanel<Entry>[]): void {
+    const tag = this.state.tag;
+    this.reportLinkProblems(linkProblems(this.state, { tags: panels.map((p) => p.tag) }));
+    if (tag === null || tag === this.revealedTag) return;
+    const sections = this.renderRoot.querySelectorAll<HTMLElement>('section[data-tag]');
+    const panel = [...sections].find((section) => section.dataset.tag === tag);
+    if (!panel) return;
+    this.revealedTag = tag;
+    // "nearest": a panel already on screen (focused by a click on its heading) stays put.
+    panel.scrollIntoView({ block: 'nearest' });
   }
 
   /** Tells the shell which linked values this view cannot show; repeats are dropped. */
