@@ -11,7 +11,9 @@ import {
   rectifies,
   deadChannels,
   mapStats,
+  outputClasses,
   predictions,
+  probeVerdict,
 } from '../plugin-frontend/src/lensboard/channel-stats.js';
 import { formatCompact, formatFloat32 } from '../plugin-frontend/src/lensboard/float-format.js';
 import { activationLayout, denseMap } from '../plugin-frontend/src/lensboard/tensor-maps.js';
@@ -86,6 +88,26 @@ describe('predictions', () => {
     expect(() => predictions({ shape: [2, 2, 2], values: new Float32Array(8) })).toThrow(
       'output activation shape: got [2,2,2], want [probes, classes]',
     );
+  });
+});
+
+describe('probeVerdict', () => {
+  const expert = outputClasses(['0', '1', '2', '3', '4'], 5);
+
+  it('tells a probe of a class the model has no output for from a wrong prediction', () => {
+    expect(probeVerdict('5', '4', expert)).toBe('outside');
+    expect(probeVerdict('3', '4', expert)).toBe('wrong');
+    expect(probeVerdict('4', '4', expert)).toBe('right');
+  });
+
+  it('numbers unlabelled units 0..n-1, so class 7 is outside a 5-unit output', () => {
+    expect(outputClasses([], 5)).toEqual(['0', '1', '2', '3', '4']);
+    expect(probeVerdict('7', '2', outputClasses([], 5))).toBe('outside');
+  });
+
+  it('judges only right and wrong when the output units are not known', () => {
+    expect(probeVerdict('7', '2', null)).toBe('wrong');
+    expect(probeVerdict('?', '2', expert)).toBe('unknown');
   });
 });
 

@@ -38,15 +38,16 @@ async function writeLogdir(dir: string): Promise<void> {
   await images.close();
 
   const expert = new SummaryWriter(join(dir, EXPERT), { workerRank: 1, worldSize: 2 });
-  const probe = { probeIds: [7, 9], probeLabels: [6, 8] };
-  expert.tensor('probes/input', new Float32Array(32).fill(0.5), [2, 4, 4, 1], 0, {
+  const probe = { probeIds: [7, 9, 11], probeLabels: [6, 8, 0] };
+  expert.tensor('probes/input', new Float32Array(48).fill(0.5), [3, 4, 4, 1], 0, {
     role: 5,
     ...probe,
   });
-  // Probe 7 peaks at unit 1 (class 6, right); probe 9 at unit 0 (class 5, wrong: it is an 8).
-  const outputs = [0.1, 0.8, 0.1, 0.7, 0.2, 0.1];
+  // Probe 7 peaks at unit 1 (class 6, right); probe 9 at unit 0 (class 5, wrong: it is an 8);
+  // probe 11 is a 0, a class the expert has no output for, so it cannot be right.
+  const outputs = [0.1, 0.8, 0.1, 0.7, 0.2, 0.1, 0.2, 0.2, 0.6];
   const layer = { layerName: 'classes', layerKind: 'Dense', unitLabels: UNIT_LABELS };
-  expert.tensor('activations/classes', outputs, [2, 3], 0, {
+  expert.tensor('activations/classes', outputs, [3, 3], 0, {
     role: 1,
     activation: 'softmax',
     ...layer,
@@ -112,6 +113,22 @@ describe('what the viewer names', () => {
     await screenshot(page, 'labels-probe-strip');
   });
 
+  it("greys a probe whose class is not among the expert's outputs instead of marking it wrong", async () => {
+    const { page } = browser;
+    await page.goto(`${base}/?view=activations&worker=${encodeURIComponent(EXPERT)}`);
+    const strip = page.locator('lb-activations-view > lb-probe-strip');
+    const outside = strip.locator('button[data-probe-id="11"] [data-testid="probe-labels"]');
+    await expect.poll(() => outside.textContent()).toContain('true 0 · pred 8');
+    expect(await outside.getAttribute('class')).toBe('outside');
+    expect(await outside.getAttribute('title')).toBe("class 0 is not among this model's outputs");
+    expect(await strip.locator('[data-testid="outside-note"]').innerText()).toBe(
+      "Class 0 is not among this model's outputs (5, 6, 8): those probes are greyed, not " +
+        'counted wrong.',
+    );
+    const wrong = strip.locator('button[data-probe-id="9"] [data-testid="probe-labels"]');
+    expect(await wrong.getAttribute('class')).toBe('wrong');
+  });
+
   it('labels class templates with their classes and draws a vector of 32 readably', async () => {
     const { page } = browser;
     await page.goto(`${base}/?view=weights&worker=${encodeURIComponent(EXPERT)}`);
@@ -150,7 +167,7 @@ describe('what the viewer names', () => {
     expect(await problems.allTextContents()).toEqual([
       'Link ignored invalid step: "x" (want an integer)',
       'Link ignored unknown layer: "conv9" (want one of classes)',
-      'Link ignored invalid probe: 5 (want an integer in [0, 2))',
+      'Link ignored invalid probe: 5 (want an integer in [0, 3))',
     ]);
   });
 

@@ -153,6 +153,30 @@ export function classOf(unit: number, unitLabels: readonly string[]): string {
   return unitLabels[unit] || String(unit);
 }
 
+/** The class of each of `units` output units: its label, else its index. */
+export function outputClasses(unitLabels: readonly string[], units: number): string[] {
+  return Array.from({ length: units }, (_, unit) => classOf(unit, unitLabels));
+}
+
+/**
+ * How a probe's prediction compares with its true class. `outside`: the true
+ * class is not among the output units' classes (an expert trained on classes
+ * 0..4 shown a 7), so the model could not have been right and is not wrong
+ * in any sense worth a red mark. `unknown`: the true class or the prediction
+ * is not known.
+ */
+export type ProbeVerdict = 'right' | 'wrong' | 'outside' | 'unknown';
+
+export function probeVerdict(
+  truth: string,
+  predicted: string,
+  classes: readonly string[] | null,
+): ProbeVerdict {
+  if (truth === '?' || predicted === '?') return 'unknown';
+  if (classes && classes.length > 0 && !classes.includes(truth)) return 'outside';
+  return truth === predicted ? 'right' : 'wrong';
+}
+
 /** Channels whose every value over every probe is exactly zero: they pass nothing on. */
 export function deadChannels(values: Float32Array, layout: ItemLayout): number[] {
   const dead: number[] = [];

@@ -100,6 +100,8 @@ export class LbChannelDetail extends LitElement {
   @property({ attribute: false }) predictions: readonly number[] = [];
   /** The class of each output unit, for the predicted labels. */
   @property({ attribute: false }) unitLabels: readonly string[] = [];
+  /** Units of the output layer, to tell a probe of a class the model has no output for. */
+  @property({ attribute: false }) outputUnits: number | null = null;
   /** The worker runs of the job this run belongs to; empty outside a job. */
   @property({ attribute: false }) workers: readonly string[] = [];
 
@@ -248,6 +250,7 @@ export class LbChannelDetail extends LitElement {
             .labels=${this.probeLabels}
             .predictions=${this.predictions}
             .unitLabels=${this.unitLabels}
+            .outputUnits=${this.outputUnits}
             .selected=${this.probe}
             @lb-probe-pick=${(e: CustomEvent<number>) =>
               this.dispatchEvent(new CustomEvent('lb-probe-pick', { detail: e.detail }))}

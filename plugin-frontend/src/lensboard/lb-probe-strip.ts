@@ -3,10 +3,10 @@
  * labels; clicking one emits `lb-probe-pick` with its index. Used to pick the
  * probe the activations view shows and to list a channel's top probes.
  */
-import { LitElement, css, html, type TemplateResult } from 'lit';
+import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { LoadedTensor } from '../api-types.js';
-import { classOf } from './channel-stats.js';
+import { classOf, outputClasses, probeVerdict } from './channel-stats.js';
 import type { ColorScale } from './color-scale.js';
 import { zoomFor } from './map-grid-layout.js';
 import { mergeRanges } from './color-scale.js';
@@ -53,6 +53,19 @@ export class LbProbeStrip extends LitElement {
       color: #c62828;
       font-weight: 600;
     }
+    /* Not wrong: the model has no output for this class. Muted, so it reads as "n/a". */
+    .outside {
+      color: #80868b;
+      font-style: italic;
+    }
+    .caption {
+      flex-basis: 100%;
+      font:
+        12px system-ui,
+        sans-serif;
+      color: #5f6368;
+      margin: 0;
+    }
   `;
 
   /** The probe inputs `[probes, ...input]`. */
@@ -65,32 +78,66 @@ export class LbProbeStrip extends LitElement {
   /** Predicted output unit per probe; `unitLabels` names the class of each unit. */
   @property({ attribute: false }) predictions: readonly number[] = [];
   @property({ attribute: false }) unitLabels: readonly string[] = [];
+  /** Units of the output layer, so a true class outside them is told apart; null if unknown. */
+  @property({ attribute: false }) outputUnits: number | null = null;
   @property({ type: Number }) selected: number | null = null;
 
   override render() {
     const images = this.probes ? probeImages(this.probes) : [];
     if (images.length === 0) return html`<span>no probe inputs logged</span>`;
     const draw = images[0].length === 3 ? rgbDrawer(images) : greyDrawer(images);
-    const order = this.order ?? images.map((_, i) => i);
-    return order.filter((p) => p < images.length).map((p) => this.thumbnail(p, draw(p)));
+    const order = (this.order ?? images.map((_, i) => i)).filter((p) => p < images.length);
+    const classes = this.classes();
+    const outside = [...new Set(order.flatMap((p) => this.outsideClass(p, classes)))];
+    return html`${order.map((p) => this.thumbnail(p, draw(p), classes))}
+    ${
+      outside.length && classes
+        ? html`<p class="caption" data-testid="outside-note">
+            ${outside.length === 1 ? 'Class' : 'Classes'} ${outside.join(', ')}
+            ${outside.length === 1 ? 'is' : 'are'} not among this model's outputs
+            (${classes.join(', ')}): those probes are greyed, not counted wrong.
+          </p>`
+        : nothing
+    }`;
   }
 
-  private thumbnail(probe: number, picture: TemplateResult) {
+  /** The classes of the output units, or null when the output layer is not known. */
+  private classes(): string[] | null {
+    return this.outputUnits === null ? null : outputClasses(this.unitLabels, this.outputUnits);
+  }
+
+  private truthOf(probe: number): string {
     const label = this.labels[probe] ?? -1;
-    const truth = label >= 0 ? String(label) : '?';
+    return label >= 0 ? String(label) : '?';
+  }
+
+  /** The probe's true class when no output unit stands for it, else nothing. */
+  private outsideClass(probe: number, classes: string[] | null): string[] {
+    const truth = this.truthOf(probe);
+    return truth !== '?' && classes?.length && !classes.includes(truth) ? [truth] : [];
+  }
+
+  private thumbnail(probe: number, picture: TemplateResult, classes: string[] | null) {
+    const truth = this.truthOf(probe);
     const predicted = classOf(this.predictions[probe] ?? -1, this.unitLabels);
-    const wrong = truth !== '?' && predicted !== '?' && truth !== predicted;
+    const verdict = probeVerdict(truth, predicted, classes);
     const id = probeName(probe, this.ids);
+    const why = verdict === 'outside' ? `class ${truth} is not among this model's outputs` : '';
     return html`<button
       aria-pressed=${this.selected === probe}
       data-probe=${probe}
       data-probe-id=${this.ids[probe] ?? ''}
-      title=${id}
+      data-verdict=${verdict}
+      title=${why ? `${id}: ${why}` : id}
       @click=${() => this.dispatchEvent(new CustomEvent('lb-probe-pick', { detail: probe }))}
     >
       ${picture}
       <span class="id">${id}</span>
-      <span class=${wrong ? 'wrong' : ''} data-testid="probe-labels">
+      <span
+        class=${verdict === 'wrong' || verdict === 'outside' ? verdict : ''}
+        title=${why || nothing}
+        data-testid="probe-labels"
+      >
         true ${truth} · pred ${predicted}
       </span>
     </button>`;

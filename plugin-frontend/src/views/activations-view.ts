@@ -253,6 +253,7 @@ export class LbActivationsView extends ViewElement {
             .labels=${catalog.probeLabels}
             .predictions=${frame.predictions}
             .unitLabels=${catalog.output?.unitLabels ?? NO_LABELS}
+            .outputUnits=${outputUnits(catalog, frame)}
             .selected=${probe}
             @lb-probe-pick=${(e: CustomEvent<number>) => this.select({ probe: e.detail })}
           ></lb-probe-strip>`
@@ -356,6 +357,7 @@ export class LbActivationsView extends ViewElement {
       .probeLabels=${catalog.probeLabels}
       .predictions=${frame.predictions}
       .unitLabels=${catalog.output?.unitLabels ?? NO_LABELS}
+      .outputUnits=${outputUnits(catalog, frame)}
       .workers=${jobOf(catalog.run, this.jobs)?.workers ?? NO_WORKERS}
       @lb-probe-pick=${(e: CustomEvent<number>) => this.select({ probe: e.detail })}
     ></lb-channel-detail>`;
@@ -367,6 +369,12 @@ export class LbActivationsView extends ViewElement {
     const wanted = this.state.probe ?? 0;
     return wanted >= 0 && wanted < count ? wanted : 0;
   }
+}
+
+/** Units of the output layer at this frame (its classes), or null without one. */
+function outputUnits(catalog: ActivationCatalog, frame: ActivationFrame): number | null {
+  const output = catalog.output && frame.tensors.get(catalog.output.layer);
+  return output && output.shape.length === 2 ? output.shape[1] : null;
 }
 
 /** Why the catalog could not load `tag`'s series, or null when it could (or there is no tag). */
