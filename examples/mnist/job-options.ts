@@ -4,6 +4,7 @@
  * minutes on two cores with pure-JS tfjs, and each still reaches its
  * accuracy target (CNN experts >= 90%, averaged linear model >= 88%).
  */
+import { CLASSES } from './dataset.js';
 import { MODES, type Mode } from './messages.js';
 import { MODELS, type ModelKind } from './models.js';
 import { PARTITIONS, type PartitionKind } from './partition.js';
@@ -44,7 +45,36 @@ type ModelDefaults = Omit<
   'mode' | 'model' | 'partition' | 'workers' | 'logdir' | 'run' | 'seed' | 'steps' | 'testSize'
 >;
 
-const PER_MODEL: Record<ModelKind, ModelDefaults> = {
+/** An inclusive range of whole numbers. */
+export interface WholeRange {
+  min: number;
+  max: number;
+}
+
+/**
+ * The bounds checkJobOptions enforces on the options a user sets, shared with
+ * the command line (flags.ts) so that `--help` and its errors state the same.
+ */
+export const LIMITS = {
+  /** At most one worker per digit: `by-class` gives every worker one at least. */
+  workers: { min: 1, max: CLASSES },
+  /**
+   * The minimum is per worker: each needs an image. The maximum leaves 2,000
+   * of the 60,000 training images unseen, for the experts' combiner.
+   */
+  trainSize: { min: 1, max: 58_000 },
+  steps: { min: 1, max: 10_000_000 },
+  /** The generator's state is 32 bits; larger seeds would repeat smaller ones. */
+  seed: { min: 0, max: 2 ** 32 - 1 },
+} satisfies Record<string, WholeRange>;
+
+/**
+ * Epochs are any positive number up to this: 1000 passes over the largest
+ * shard (58,000 images, one worker) at batch 32 stay within LIMITS.steps.
+ */
+export const MAX_EPOCHS = 1000;
+
+export const PER_MODEL: Record<ModelKind, ModelDefaults> = {
   cnn: {
     trainSize: 10_000,
     epochs: 1,
@@ -91,10 +121,13 @@ export function checkJobOptions(options: JobOptions): void {
       `invalid model for experts: ${options.model} (want cnn: experts share features)`,
     );
   }
-  wholeNumber('workers', options.workers, 1, 10);
-  wholeNumber('train size', options.trainSize, options.workers, 58_000);
-  if (options.steps !== null) wholeNumber('steps', options.steps, 1, 1e7);
-  positive('epochs', options.epochs);
+  const { workers, trainSize, steps, seed } = LIMITS;
+  wholeNumber('workers', options.workers, workers.min, workers.max);
+  const perWorker = trainSize.min * options.workers;
+  wholeNumber('train size', options.trainSize, perWorker, trainSize.max);
+  if (options.steps !== null) wholeNumber('steps', options.steps, steps.min, steps.max);
+  wholeNumber('seed', options.seed, seed.min, seed.max);
+  positive('epochs', options.epochs, MAX_EPOCHS);
   wholeNumber('batch size', options.batchSize, 1, 4096);
   positive('learning rate', options.learningRate);
   wholeNumber('local steps', options.localSteps, 1, 1e6);
@@ -115,9 +148,10 @@ function wholeNumber(name: string, value: number, min: number, max: number): voi
   }
 }
 
-function positive(name: string, value: number): void {
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new RangeError(`invalid ${name}: ${value} (want a positive number)`);
+function positive(name: string, value: number, max = Infinity): void {
+  if (!Number.isFinite(value) || value <= 0 || value > max) {
+    const want = max === Infinity ? 'a positive number' : `a number above 0, at most ${max}`;
+    throw new RangeError(`invalid ${name}: ${value} (want ${want})`);
   }
 }
 

@@ -1,0 +1,57 @@
+/**
+ * `npm start` as a user meets it, run from source as real processes: a bad
+ * flag stops it before it prints anything else.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from './helpers/cli-process.js';
+
+interface Run {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  /** Settles once every process holding the output has exited, workers too. */
+  closed: Promise<number | null>;
+}
+
+/** `main.ts` in one Node process (no tsx wrapper in between, so signals reach it). */
+function start(args: string[], logdir: string): Run {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'examples/mnist/main.ts', '--logdir', logdir, ...args],
+    { cwd: REPO_ROOT },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+  const closed = new Promise<number | null>((resolve) =>
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    }),
+  );
+  return { child, stdout: () => stdout, stderr: () => stderr, closed };
+}
+
+function tempLogdir(): string {
+  return mkdtempSync(path.join(tmpdir(), 'mnist-cli-'));
+}
+
+describe('a flag out of range', () => {
+  it('stops npm start before its first line, with exit status 2 and one line', async () => {
+    const logdir = tempLogdir();
+    const run = start(['--workers', '0', '--no-serve'], logdir);
+    expect(await run.closed).toBe(2);
+    expect(run.stdout()).toBe('');
+    expect(run.stderr()).toBe(
+      "lensboard-mnist: option '--workers <n>' argument '0' is invalid. " +
+        'Want a whole number from 1 to 10.\n',
+    );
+    expect(readdirSync(logdir)).toEqual([]);
+  });
+});
