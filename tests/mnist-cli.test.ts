@@ -1,13 +1,18 @@
 /**
  * `npm start` as a user meets it, run from source as real processes: a bad
- * flag stops it before it prints anything else.
+ * flag stops it before it prints anything else; a taken viewer port is named
+ * while training goes on.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync } from 'node:fs';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './helpers/cli-process.js';
+
+/** A job small enough to finish in seconds on the pure-JS backend. */
+const TINY = ['--model', 'linear', '--steps', '2', '--train-size', '100'];
 
 interface Run {
   child: ChildProcess;
@@ -53,5 +58,32 @@ describe('a flag out of range', () => {
         'Want a whole number from 1 to 10.\n',
     );
     expect(readdirSync(logdir)).toEqual([]);
+  });
+});
+
+describe('a job whose viewer port is taken', () => {
+  let holder: Server;
+  let port: number;
+  let run: Run;
+  let code: number | null;
+
+  beforeAll(async () => {
+    holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    port = (holder.address() as AddressInfo).port;
+    run = start([...TINY, '--port', String(port)], tempLogdir());
+    code = await run.closed;
+  });
+
+  afterAll(() => holder.close());
+
+  it('names the port and the flags that avoid it, and trains to the end', () => {
+    expect(run.stderr()).toContain(
+      `viewer not started: port ${port} on 127.0.0.1 is already in use`,
+    );
+    expect(run.stderr()).toContain('choose another port with --port N');
+    expect(run.stderr()).toContain('skip the viewer with --no-serve');
+    expect(run.stdout()).toMatch(/linear fedavg: test accuracy [\d.]+% on 10000 images/);
+    expect(code).toBe(0);
   });
 });

@@ -25,6 +25,10 @@ function freshRunName(logdir: string, settings: JobSettings): string {
   return name;
 }
 
+/**
+ * The viewer is a convenience: when it cannot start (its port is taken, most
+ * often) the job trains and logs all the same, and says how to get it next time.
+ */
 async function startViewer(flags: Flags): Promise<Serving | null> {
   if (!flags.serve) return null;
   try {
@@ -32,7 +36,11 @@ async function startViewer(flags: Flags): Promise<Serving | null> {
     console.log(`lensboard viewer: ${serving.url}`);
     return serving;
   } catch (error) {
-    console.error(`viewer not started: ${(error as Error).message}; training goes on`);
+    console.error(`viewer not started: ${(error as Error).message}`);
+    console.error(
+      'training goes on without the viewer; next time choose another port with --port N, ' +
+        'or skip the viewer with --no-serve',
+    );
     return null;
   }
 }
