@@ -1,7 +1,8 @@
 /**
  * `npm start` as a user meets it, run from source as real processes: a bad
  * flag stops it before it prints anything else; a taken viewer port is named
- * while training goes on.
+ * while training goes on; tfjs's banner is not repeated after the job's own
+ * line.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync } from 'node:fs';
@@ -85,5 +86,11 @@ describe('a job whose viewer port is taken', () => {
     expect(run.stderr()).toContain('skip the viewer with --no-serve');
     expect(run.stdout()).toMatch(/linear fedavg: test accuracy [\d.]+% on 10000 images/);
     expect(code).toBe(0);
+  });
+
+  it("says once which tfjs computes, with no banner of tfjs's own", () => {
+    const output = run.stdout() + run.stderr();
+    expect(output.match(/^tfjs: /gm)).toHaveLength(1);
+    expect(output).not.toContain('looks like you are running TensorFlow.js in Node.js');
   });
 });

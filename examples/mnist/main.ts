@@ -14,7 +14,7 @@ import { parseFlags, plannedJobs, type Flags } from './flags.js';
 import { JobInterrupted, type Progress } from './job-context.js';
 import { jobOptions, type JobSettings } from './job-options.js';
 import { ProgressBar } from './progress.js';
-import { backendModule } from './tf.js';
+import { backendModule, quietTfjsAdvice } from './tf.js';
 
 /** A run directory name not used before: launches never write into an old run. */
 function freshRunName(logdir: string, settings: JobSettings): string {
@@ -81,7 +81,7 @@ function onInterrupt(abort: AbortController): Promise<void> {
   });
 }
 
-/** Which tfjs computes; the workers keep tfjs's own advice about it quiet (worker.ts). */
+/** Which tfjs computes, said once for the job: every process keeps tfjs's own advice quiet. */
 function backendSummary(): string {
   return backendModule === '@tensorflow/tfjs-node'
     ? 'tfjs: native backend (@tensorflow/tfjs-node)'
@@ -101,6 +101,7 @@ function flagsOrExit(argv: string[]): Flags {
 
 async function main(): Promise<void> {
   const flags = flagsOrExit(process.argv);
+  quietTfjsAdvice();
   console.log(
     `${backendSummary()}; ${flags.workers} workers, logs in ${path.resolve(flags.logdir)}`,
   );

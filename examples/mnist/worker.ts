@@ -10,12 +10,9 @@ import { installFastConvGradient } from './cpu-conv-grad.js';
 import type { Reply, Request } from './messages.js';
 import type { Envelope } from './process-transport.js';
 import { Replica } from './replica.js';
-import { tf } from './tf.js';
+import { quietTfjsAdvice, tf } from './tf.js';
 
-// tfjs gives its advice (install tfjs-node) once per process; the coordinator
-// gives it once for the whole job instead. In tfjs 4 the PROD flag gates
-// only tfjs's console warnings: no computation changes.
-tf.enableProdMode();
+quietTfjsAdvice();
 
 /** A reply before the worker stamps its compute time on it. */
 type Body<R = Reply> = R extends Reply ? Omit<R, 'computeMs'> : never;
