@@ -2,7 +2,8 @@
  * `npm start` as a user meets it, run from source as real processes: a bad
  * flag stops it before it prints anything else; a taken viewer port is named
  * while training goes on; tfjs's banner is not repeated after the job's own
- * line.
+ * line; and workers whose coordinator is killed leave quietly, their logs on
+ * disk.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync } from 'node:fs';
@@ -10,7 +11,9 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toSafeNumber } from '../proto/index.js';
 import { REPO_ROOT } from './helpers/cli-process.js';
+import { onlyEventFile, readEvents } from './helpers/read-events.js';
 
 /** A job small enough to finish in seconds on the pure-JS backend. */
 const TINY = ['--model', 'linear', '--steps', '2', '--train-size', '100'];
@@ -42,6 +45,14 @@ function start(args: string[], logdir: string): Run {
     }),
   );
   return { child, stdout: () => stdout, stderr: () => stderr, closed };
+}
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (let waited = 0; waited < 60_000; waited += 50) {
+    if (check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
 }
 
 function tempLogdir(): string {
@@ -92,5 +103,40 @@ describe('a job whose viewer port is taken', () => {
     const output = run.stdout() + run.stderr();
     expect(output.match(/^tfjs: /gm)).toHaveLength(1);
     expect(output).not.toContain('looks like you are running TensorFlow.js in Node.js');
+  });
+});
+
+describe('a coordinator killed while its workers compute', () => {
+  it('lets each worker finish its request, flush its log and exit with one line', async () => {
+    const logdir = tempLogdir();
+    // CNN experts: one request is 10 local steps, seconds of work per worker.
+    const args = ['--mode', 'experts', '--steps', '1000', '--train-size', '400', '--no-serve'];
+    const run = start(args, logdir);
+    await until(() => /10\/1000 steps/.test(run.stderr()), 'the first round');
+    // The second round's requests go out as the first round's line is printed.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const before = run.stderr().length;
+    run.child.kill('SIGKILL');
+    await run.closed;
+
+    const after = run.stderr().slice(before).trimEnd().split('\n');
+    expect(after).toHaveLength(2);
+    for (const line of after) {
+      expect(line).toMatch(
+        /^worker [01] \(pid \d+\): the coordinator is gone \(.+\); its log is flushed, exiting$/,
+      );
+    }
+    const [runName] = readdirSync(logdir);
+    for (const rank of [0, 1]) {
+      const file = onlyEventFile(path.join(logdir, runName, `worker-${rank}`));
+      const lossSteps = readEvents(file)
+        .filter((event) => event.summary?.value?.[0]?.tag === 'batch/loss')
+        .map((event) => toSafeNumber(event.step));
+      // Whole requests of 10 steps, the one in flight at the kill included.
+      const last = lossSteps.length;
+      expect(lossSteps, `worker ${rank}`).toEqual(Array.from({ length: last }, (_, i) => i + 1));
+      expect(last % 10, `worker ${rank}`).toBe(0);
+      expect(last, `worker ${rank}`).toBeGreaterThanOrEqual(20);
+    }
   });
 });

@@ -1,6 +1,8 @@
 // The distributed MNIST job end to end, on two real worker processes and a
-// few hundred images: what each mode guarantees, what lands on disk, and how
-// the job stops when a worker dies.
+// few hundred images: what each mode guarantees, what lands on disk, how the
+// job stops when a worker dies, and how a worker ends when its coordinator goes.
+import { fork, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,9 +13,9 @@ import { readRecord } from '../writer/record.js';
 import { imagesAt, loadMnist } from '../examples/mnist/dataset.js';
 import { runJob } from '../examples/mnist/coordinator.js';
 import { jobOptions, type JobSettings } from '../examples/mnist/job-options.js';
-import type { Reply, ReplyOf } from '../examples/mnist/messages.js';
+import type { Reply, ReplyOf, Request, WorkerConfig } from '../examples/mnist/messages.js';
 import { CONCAT_LAYER, readWeights } from '../examples/mnist/models.js';
-import type { ProcessTransport } from '../examples/mnist/process-transport.js';
+import type { Envelope, ProcessTransport } from '../examples/mnist/process-transport.js';
 import type { Transport } from '../examples/mnist/transport.js';
 
 function tinyJob(settings: Pick<JobSettings, 'mode' | 'model'> & Partial<JobSettings>) {
@@ -202,5 +204,86 @@ describe('a worker that dies', () => {
     const global = tagsIn(path.join(options.logdir, options.run, 'global'));
     expect(global).toContain('divergence/worker-1/classes');
     expect(tagsIn(path.join(options.logdir, options.run, 'worker-0'))).toContain('batch/loss');
+  });
+});
+
+describe('a worker whose coordinator disconnects', () => {
+  /** worker.ts forked as the transport forks it, with its stderr kept for the test. */
+  function forkWorker(): { child: ChildProcess; stderr: () => string } {
+    const entry = new URL('../examples/mnist/worker.ts', import.meta.url);
+    const child = fork(entry, [], {
+      execArgv: ['--import', 'tsx'],
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    return { child, stderr: () => stderr };
+  }
+
+  let nextId = 0;
+  function request(child: ChildProcess, body: Request): Promise<Reply> {
+    const id = nextId++;
+    return new Promise((resolve) => {
+      const onMessage = (message: Envelope<Reply>) => {
+        if (message.id !== id) return;
+        child.off('message', onMessage);
+        resolve(message.body);
+      };
+      child.on('message', onMessage);
+      child.send({ id, body } satisfies Envelope<Request>);
+    });
+  }
+
+  /** The exit code, once stderr has been read to its end too. */
+  async function exitCode(child: ChildProcess): Promise<number | null> {
+    const [[code]] = await Promise.all([once(child, 'exit'), once(child.stderr!, 'end')]);
+    return code as number | null;
+  }
+
+  function config(logDir: string): WorkerConfig {
+    return {
+      rank: 0,
+      worldSize: 1,
+      mode: 'fedavg',
+      model: 'linear',
+      seed: 1,
+      logDir,
+      shard: Array.from({ length: 100 }, (_, i) => i),
+      outputClasses: Array.from({ length: 10 }, (_, digit) => digit),
+      probes: [0, 1, 2],
+      batchSize: 16,
+      learningRate: 0.1,
+      logEvery: 100,
+    };
+  }
+
+  it('exits silently with status 0 when the disconnect follows a close', async () => {
+    const { child, stderr } = forkWorker();
+    const logDir = path.join(mkdtempSync(path.join(tmpdir(), 'mnist-worker-')), 'worker-0');
+    const exited = exitCode(child);
+    expect((await request(child, { kind: 'init', config: config(logDir) })).kind).toBe('ready');
+    expect((await request(child, { kind: 'close' })).kind).toBe('done');
+    child.disconnect();
+    expect(await exited).toBe(0);
+    expect(stderr()).toBe('');
+  });
+
+  it('says in one line that the coordinator is gone when it disconnects mid-job, its steps on disk', async () => {
+    const { child, stderr } = forkWorker();
+    const logDir = path.join(mkdtempSync(path.join(tmpdir(), 'mnist-worker-')), 'worker-0');
+    const exited = exitCode(child);
+    await request(child, { kind: 'init', config: config(logDir) });
+    const train: Request = { kind: 'train', steps: 3, weights: null, returnWeights: false };
+    expect((await request(child, train)).kind).toBe('trained');
+    child.disconnect();
+    expect(await exited).toBe(0);
+    expect(stderr()).toMatch(
+      /^worker 0 \(pid \d+\): the coordinator is gone \(its channel closed\); its log is flushed, exiting\n$/,
+    );
+    const steps = eventsIn(logDir)
+      .filter((event) => event.summary?.value?.[0]?.tag === 'batch/loss')
+      .map((event) => toSafeNumber(event.step));
+    expect(steps).toEqual([1, 2, 3]);
   });
 });

@@ -141,6 +141,14 @@ export class Replica {
     this.probeImages.dispose();
   }
 
+  /**
+   * Every event logged so far flushed to disk, with no last snapshot: for a
+   * job that ended without its coordinator, whose run stays unfinished.
+   */
+  async closeLog(): Promise<void> {
+    await this.log?.close();
+  }
+
   /** Logs the step just applied (metrics every step, a snapshot every `logEvery`). */
   async logNow(): Promise<void> {
     await this.log?.snapshotModel(this.model, this.step);

@@ -3,7 +3,8 @@
  * with its Replica, one at a time, in arrival order. Any error is sent back
  * as an `error` reply naming the request, and the process stays up so the
  * coordinator decides how the job ends. The process exits when the
- * coordinator disconnects.
+ * coordinator disconnects: silently after it asked the worker to close, and
+ * with one line, its log flushed, when the coordinator died mid-job.
  */
 import { loadMnist, type Mnist } from './dataset.js';
 import { installFastConvGradient } from './cpu-conv-grad.js';
@@ -57,18 +58,21 @@ async function handle(request: Request): Promise<Body> {
 
 /** Requests are handled strictly in order: tfjs state is not re-entrant. */
 let queue: Promise<void> = Promise.resolve();
+/** True once a `close` is answered: the disconnect that follows is the job's normal end. */
+let closed = false;
+/** True once the worker is leaving; requests still queued are dropped unanswered. */
+let leaving = false;
 
 process.on('message', (message: Envelope<Request>) => {
   queue = queue.then(() => answer(message));
 });
-process.on('disconnect', () => {
-  void queue.then(() => process.exit(0));
-});
+process.on('disconnect', () => leave(closed ? null : 'its channel closed'));
 // The coordinator owns Ctrl-C: it stops the job and closes every worker in
 // order, so a worker must not die from the terminal's SIGINT on its own.
 process.on('SIGINT', () => {});
 
 async function answer({ id, body }: Envelope<Request>): Promise<void> {
+  if (leaving) return;
   const started = performance.now();
   let reply: Reply;
   try {
@@ -77,5 +81,39 @@ async function answer({ id, body }: Envelope<Request>): Promise<void> {
     const message = `${body.kind}: ${(error as Error).message}`;
     reply = { kind: 'error', message, computeMs: performance.now() - started };
   }
-  process.send?.({ id, body: reply } satisfies Envelope<Reply>);
+  if (body.kind === 'close' && reply.kind === 'done') closed = true;
+  send({ id, body: reply });
+}
+
+/**
+ * A reply that cannot be delivered means the coordinator died (killed, or
+ * crashed) while this worker computed: EPIPE if the channel broke under the
+ * write, or a channel already closed. Either ends the worker, not as an error.
+ */
+function send(envelope: Envelope<Reply>): void {
+  if (!process.connected) return leave('its channel closed');
+  process.send?.(envelope, (error: Error | null) => {
+    if (error) leave(`a reply failed: ${error.message}`);
+  });
+}
+
+/**
+ * Exits once the request in hand is done. After a close that is silent; a
+ * coordinator gone gets one line, once this worker's events are on disk,
+ * since nothing else will report why the worker stopped.
+ */
+function leave(reason: string | null): void {
+  if (leaving) return;
+  leaving = true;
+  queue = queue.then(async () => {
+    if (reason !== null) {
+      await replica?.closeLog();
+      const who = replica ? `worker ${replica.config.rank}` : 'worker';
+      console.error(
+        `${who} (pid ${process.pid}): the coordinator is gone (${reason}); ` +
+          'its log is flushed, exiting',
+      );
+    }
+    process.exit(0);
+  });
 }
