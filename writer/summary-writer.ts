@@ -12,11 +12,15 @@
  * file are given the metadata they relied on (see TagMetadataLedger), so the
  * new file is complete in the same way.
  *
+ * A tag keeps the kind of its first value for the writer's life: readers keep
+ * one plugin per (run, tag), the first one they see, so a scalar tag's later
+ * tensor would be read as a scalar or dropped. A value of another kind throws.
+ *
  * Argument errors throw at the call, before anything is queued. NaN and
  * infinite values are data, never errors. I/O errors go to `onError` and to
  * the next `flush()`/`close()` (see EventFileWriter).
  */
-import type { TensorMetadata } from '../proto/index.js';
+import { LENSBOARD_PLUGIN_NAME, type TensorMetadata } from '../proto/index.js';
 import {
   checkOptionalString,
   checkOptionsObject,
@@ -44,7 +48,7 @@ import {
   type TensorOptions,
 } from './summaries/tensor.js';
 import { textSummary } from './summaries/text.js';
-import { TagMetadataLedger } from './tag-metadata.js';
+import { TagMetadataLedger, type Statement } from './tag-metadata.js';
 
 export interface SummaryWriterOptions extends EventFileWriterOptions {
   /** Stamped into every lensboard TensorMetadata that does not set its own. */
@@ -59,6 +63,12 @@ export class SummaryWriter {
   private readonly file: EventFileWriter;
   private readonly worker: { workerRank?: number; worldSize?: number };
   private readonly metadata = new TagMetadataLedger();
+  /**
+   * Per tag, the kind of its first queued value. One entry per tag whose value
+   * is one of the shared kind names, so its cost is the tag's key. Kept across
+   * event files (a deleted file's tags are still the run's tags in a reader).
+   */
+  private readonly tagKinds = new Map<string, SummaryKind>();
   /** Array types already reported as converted, so each is reported once. */
   private readonly reportedConversions = new Set<string>();
 
@@ -80,12 +90,13 @@ export class SummaryWriter {
     checkStep(step);
     const time = checkWallTime(wallTime);
     checkScalarValue(value);
+    this.checkKind(tag, 'scalar');
     const statement = this.metadata.toWrite(tag, SCALAR_METADATA);
     const layout = scalarValueLayout(tag, statement?.metadata);
     const seq = this.file.writeEncoded(summaryEventSize(step, layout.size), (out, at) => {
       writeScalarValue(out, writeSummaryEventHead(out, at, time, step, layout.size), layout, value);
     });
-    if (statement) this.metadata.stated(statement, seq);
+    this.stated(tag, 'scalar', statement, seq);
   }
 
   image(
@@ -94,7 +105,7 @@ export class SummaryWriter {
     step: number,
     options: ImageOptions = {},
   ): void {
-    this.emit(tag, step, options, () => imageSummary(images, options));
+    this.emit(tag, 'image', step, options, () => imageSummary(images, options));
   }
 
   /** Values are bucketed at once; non-finite ones are counted apart (see histogram.ts). */
@@ -104,7 +115,7 @@ export class SummaryWriter {
     step: number,
     options: HistogramOptions = {},
   ): void {
-    this.emit(tag, step, options, () => {
+    this.emit(tag, 'histogram', step, options, () => {
       const numbers = toNumbers(values, `histogram values of "${tag}"`);
       this.reportConversion(numbers.convertedFrom, tag, 'float64');
       return histogramSummary(numbers.values, options);
@@ -112,7 +123,7 @@ export class SummaryWriter {
   }
 
   text(tag: string, text: string | string[], step: number, options: DescribedOptions = {}): void {
-    this.emit(tag, step, options, () => textSummary(text, options));
+    this.emit(tag, 'text', step, options, () => textSummary(text, options));
   }
 
   /** A raw float32 tensor under lensboard's plugin; the values are copied at the call. */
@@ -124,7 +135,7 @@ export class SummaryWriter {
     metadata?: TensorMetadata,
     options: TensorOptions = {},
   ): void {
-    this.emit(tag, step, options, () => {
+    this.emit(tag, 'tensor', step, options, () => {
       checkTensorShape(tag, lengthOf(values, `tensor values of "${tag}"`), shape);
       const floats = toFloat32(values, `tensor values of "${tag}"`);
       this.reportConversion(floats.convertedFrom, tag, 'float32');
@@ -148,6 +159,7 @@ export class SummaryWriter {
    */
   private emit(
     tag: string,
+    kind: SummaryKind,
     step: number,
     options: DescribedOptions,
     build: () => SummaryPart,
@@ -158,6 +170,7 @@ export class SummaryWriter {
     const time = checkWallTime(options.wallTime);
     checkOptionalString(options.description, 'description');
     checkOptionalString(options.displayName, 'displayName');
+    this.checkKind(tag, kind);
     const part = build();
     const statement = this.metadata.toWrite(tag, part.metadata);
     const value = { tag, tensor: part.tensor, metadata: statement?.metadata };
@@ -167,6 +180,24 @@ export class SummaryWriter {
         ? { wallTime: time, summary: { value: [value] } }
         : { wallTime: time, step, summary: { value: [value] } };
     const seq = this.file.write(event);
+    this.stated(tag, kind, statement, seq);
+  }
+
+  /** Throws when `tag` already holds values of another kind (see the file's comment). */
+  private checkKind(tag: string, kind: SummaryKind): void {
+    const held = this.tagKinds.get(tag);
+    if (held === undefined || held === kind) return;
+    throw new TypeError(
+      `invalid ${kind} for tag ${describe(tag)}: the tag holds ${held} values ` +
+        `(plugin "${PLUGIN_OF[held]}"), and readers keep one kind per tag; ` +
+        `log the ${kind} under another tag`,
+    );
+  }
+
+  /** Records the tag's kind and metadata once its value is queued (seq -1: dropped). */
+  private stated(tag: string, kind: SummaryKind, statement: Statement | undefined, seq: number) {
+    if (seq < 0) return;
+    if (!this.tagKinds.has(tag)) this.tagKinds.set(tag, kind);
     if (statement) this.metadata.stated(statement, seq);
   }
 
@@ -179,6 +210,18 @@ export class SummaryWriter {
     );
   }
 }
+
+/** The kinds of value a tag may hold, one per summary method. */
+type SummaryKind = 'scalar' | 'image' | 'histogram' | 'text' | 'tensor';
+
+/** The plugin each kind is written under, as readers group tags by it. */
+const PLUGIN_OF: Record<SummaryKind, string> = {
+  scalar: 'scalars',
+  image: 'images',
+  histogram: 'histograms',
+  text: 'text',
+  tensor: LENSBOARD_PLUGIN_NAME,
+};
 
 function checkWorker(worker: { workerRank?: number; worldSize?: number }): void {
   for (const [name, value] of Object.entries(worker)) {
