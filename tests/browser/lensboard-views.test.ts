@@ -102,6 +102,36 @@ describe('lensboard views in the browser', () => {
     expect(browser.pageErrors).toEqual([]);
   });
 
+  it('shows a dense unit as its value and a readable strip, the statistics beside it', async () => {
+    const { page } = browser;
+    await open(page, { view: 'activations', worker: WORKER_0, layer: 'out', channel: 2, step: 10 });
+    const detail = page.locator('lb-channel-detail');
+    await expect.poll(() => detail.locator('h4').first().innerText()).toContain('out, unit 2');
+
+    // The unit's value for the shown probe is written out: [probes, units], probe 0.
+    const logged = await loggedTensor(WORKER_0, 'activations/out', 10);
+    const shown = await detail.locator('[data-testid="unit-value"] b').getAttribute('data-value');
+    expect(Math.fround(Number(shown))).toBe(Math.fround(Number(logged.values[2])));
+
+    // The strip of the unit across probes stays in its column, clear of the statistics.
+    const map = (await detail.locator('lb-map-inspector lb-map-grid canvas').boundingBox())!;
+    const column = (await detail.locator('section').first().boundingBox())!;
+    expect(map.width).toBeGreaterThanOrEqual(4 * 12);
+    expect(map.x + map.width).toBeLessThanOrEqual(column.x + column.width + 0.5);
+    expect(map.height).toBeLessThanOrEqual(64);
+    const stats = detail.locator('section').nth(1).locator('table');
+    await expect.poll(() => stats.isVisible()).toBe(true);
+    const table = (await stats.boundingBox())!;
+    const overlaps =
+      map.x < table.x + table.width &&
+      table.x < map.x + map.width &&
+      map.y < table.y + table.height &&
+      table.y < map.y + map.height;
+    expect(overlaps).toBe(false);
+    await screenshot(page, 'lensboard-dense-unit');
+    expect(browser.pageErrors).toEqual([]);
+  });
+
   it('draws negative template weights red, positive ones blue, each class labelled', async () => {
     const { page } = browser;
     await open(page, { view: 'weights', worker: WORKER_0, step: 20 });

@@ -14,14 +14,20 @@ import { seriesColor } from '../lib/run-colors.js';
 import type { RunScalars } from '../lib/scalar-plot.js';
 import { shownStep } from '../lib/steps.js';
 import { channelHealth, mapStats, rectifies, type MapStats } from './channel-stats.js';
-import type { ColorScale } from './color-scale.js';
+import { cssColor, type ColorScale } from './color-scale.js';
 import { seriesSteps, tensorAt } from './data.js';
-import { formatCompact, formatPercent } from './float-format.js';
+import { formatCompact, formatFloat32, formatPercent } from './float-format.js';
 import { LoadFailure, loadAcrossWorkers } from './job-data.js';
 import { scaleOfMaps } from './layer-scales.js';
 import { zoomFor } from './map-grid-layout.js';
 import type { ActivationLayer } from './logged-tags.js';
-import { activationLayout, channelAcrossItems, itemMap } from './tensor-maps.js';
+import {
+  activationLayout,
+  channelAcrossItems,
+  itemMap,
+  mapValue,
+  type MapRef,
+} from './tensor-maps.js';
 import './lb-color-legend.js';
 import './lb-line-chart.js';
 import './lb-map-grid.js';
@@ -77,6 +83,18 @@ export class LbChannelDetail extends LitElement {
       figure {
         margin: 0;
         font-size: 11px;
+      }
+      .unit-value {
+        display: flex;
+        align-items: center;
+        gap: 6px;
+        font-size: 13px;
+        margin-bottom: 6px;
+      }
+      .swatch {
+        width: 24px;
+        height: 24px;
+        border: 1px solid #ccc;
       }
     `,
   ];
@@ -147,10 +165,12 @@ export class LbChannelDetail extends LitElement {
         <h4>
           ${this.layer.layer}, ${noun} ${this.channel}, ${probeName(this.probe, this.probeIds)}
         </h4>
+        ${layout.units ? this.renderUnitValue(map) : nothing}
         <lb-map-inspector
           .maps=${layout.units ? acrossProbes : [map]}
           .scale=${this.scale}
           .mapNames=${acrossProbes.map((_, p) => probeName(p, this.probeIds))}
+          .selected=${layout.units ? this.probe : null}
           legendLabel=${layout.units ? 'every probe' : ''}
         ></lb-map-inspector>
       </section>
@@ -167,6 +187,19 @@ export class LbChannelDetail extends LitElement {
           ? html`<section>${this.renderWorkers(layout.units)}</section>`
           : nothing
       }`;
+  }
+
+  /**
+   * A unit is one value per probe: enlarging that 1 x 1 map says nothing, so
+   * the value is written out with its colour, above the strip of every probe.
+   */
+  private renderUnitValue(map: MapRef) {
+    const value = mapValue(map, 0, 0);
+    return html`<div class="unit-value" data-testid="unit-value">
+      <span class="swatch" style="background:${cssColor(this.scale, value)}"></span>
+      ${probeName(this.probe, this.probeIds)}:
+      <b data-value=${formatFloat32(value)}>${formatFloat32(value)}</b>
+    </div>`;
   }
 
   private renderStats(probe: MapStats, all: MapStats) {

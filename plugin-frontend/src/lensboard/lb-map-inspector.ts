@@ -7,13 +7,21 @@ import { LitElement, css, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { ColorScale } from './color-scale.js';
 import { formatFloat32 } from './float-format.js';
-import type { GridHit } from './map-grid-layout.js';
+import { gridGeometry, gridZoom, type GridHit } from './map-grid-layout.js';
 import { mapValue, type MapRef } from './tensor-maps.js';
 import './lb-color-legend.js';
 import './lb-map-grid.js';
 
 /** Enlarged maps are about this many CSS pixels across, whatever their size in values. */
 const TARGET_SIZE = 224;
+/**
+ * The widest the enlarged grid may be: its parent lays it out in a column of
+ * about 300 px. Zooming one 1 x 1 unit to TARGET_SIZE would make a strip of
+ * many of them thousands of pixels wide, over the statistics beside it.
+ */
+const MAX_WIDTH = 280;
+/** A single value (a unit) is drawn this many CSS pixels across: a readable cell, not a wall. */
+const UNIT_SIZE = 24;
 
 @customElement('lb-map-inspector')
 export class LbMapInspector extends LitElement {
@@ -36,6 +44,8 @@ export class LbMapInspector extends LitElement {
   /** Names of the maps for the readout (channel numbers of a template, say). */
   @property({ attribute: false }) mapNames: readonly string[] = [];
   @property() legendLabel = '';
+  /** The map outlined (the shown probe in a strip of a unit across probes), or null. */
+  @property({ type: Number }) selected: number | null = null;
 
   @state() private hit: GridHit | null = null;
 
@@ -46,12 +56,17 @@ export class LbMapInspector extends LitElement {
   override render() {
     const first = this.maps[0];
     if (!first) return html`<span>nothing to show</span>`;
-    const zoom = Math.max(1, Math.floor(TARGET_SIZE / Math.max(first.height, first.width)));
+    // Single values (units) read as one bar without gaps, as in the layer's strip.
+    const unit = first.height === 1 && first.width === 1;
+    const gap = unit ? 0 : 1;
+    const geometry = gridGeometry(this.maps.length, first.height, first.width, gap);
+    const zoom = gridZoom(geometry, unit ? UNIT_SIZE : TARGET_SIZE, MAX_WIDTH);
     return html`<lb-map-grid
         .maps=${this.maps}
         .scales=${this.scale}
         .zoom=${zoom}
-        .gap=${1}
+        .gap=${gap}
+        .selected=${this.selected}
         label="enlarged map"
         @lb-tile-hover=${(e: CustomEvent<GridHit | null>) => e.detail && (this.hit = e.detail)}
       ></lb-map-grid>
@@ -63,9 +78,12 @@ export class LbMapInspector extends LitElement {
     if (!this.hit) return 'point at the map to read a value';
     const { index, y, x } = this.hit;
     const value = mapValue(this.maps[index], y, x);
-    const name = this.maps.length > 1 ? `${this.mapNames[index] ?? index}, ` : '';
-    return html`${name}row ${y}, column ${x}:
-      <b data-value=${formatFloat32(value)}>${formatFloat32(value)}</b>`;
+    const name = this.maps.length > 1 ? `${this.mapNames[index] ?? index}` : '';
+    const map = this.maps[index];
+    // A single value has no rows or columns worth naming.
+    const cell = map.height === 1 && map.width === 1 ? '' : `row ${y}, column ${x}`;
+    const where = [name, cell].filter(Boolean).join(', ');
+    return html`${where}: <b data-value=${formatFloat32(value)}>${formatFloat32(value)}</b>`;
   }
 }
 
