@@ -126,6 +126,25 @@ describe('viewer shell', () => {
     await screenshot(page, 'shell-scalars');
   });
 
+  it('keeps the step control on a step when a tag is focused whose steps are all steps', async () => {
+    // loss of alpha and beta spans steps 0..49, as every tag of the two runs together
+    // does: the focused tag's report equals the one before the focus.
+    await page.goto(`${server.url}/?run=alpha&run=beta`);
+    await expect.poll(() => stepShown(page).textContent()).toContain('showing step 49');
+    const slider = page.locator('lb-step-control input[type="range"]');
+
+    await page.locator('section[data-tag="loss"] h3 button').click();
+    await expect.poll(() => page.url()).toContain('tag=loss');
+    await expect.poll(() => stepShown(page).textContent()).toContain('showing step 49');
+    expect(await slider.isDisabled()).toBe(false);
+
+    // And again when the focus is dropped.
+    await page.locator('section[data-tag="loss"] h3 button').click();
+    await expect.poll(() => page.url()).not.toContain('tag=loss');
+    await expect.poll(() => stepShown(page).textContent()).toContain('showing step 49');
+    expect(await slider.isDisabled()).toBe(false);
+  });
+
   it("shows a run's largest step in the sidebar, not the step of text logged last", async () => {
     // alpha's last event is text at step 0; its scalars reach step 49.
     await page.goto(`${server.url}/?run=alpha`);

@@ -87,11 +87,24 @@ export class ViewElement extends LitElement {
     this.dispatchEvent(linkProblemsEvent(problems));
   }
 
-  /** Tells the step control what this view can show; repeated identical reports are dropped. */
+  /**
+   * Tells the step control what this view can show; repeated identical reports
+   * are dropped. The shell forgets the steps whenever the view or the focused
+   * tag changes (they may belong to the old tag), so a report is only a repeat
+   * for the same view and tag: a new tag whose steps equal the old tag's must
+   * still be reported, or the step control stays at "no step".
+   */
   protected reportSteps(report: StepsReport): void {
     const kept = report.kept ?? report.steps.length;
     report = { ...report, kept, total: Math.max(report.total, kept) };
-    const key = `${report.total}:${kept}:${report.steps.join(',')}:${report.runSteps?.join(';')}`;
+    const key = [
+      this.state.view,
+      this.state.tag,
+      report.total,
+      kept,
+      report.steps.join(','),
+      report.runSteps?.join(';'),
+    ].join(':');
     if (key === this.lastReport) return;
     this.lastReport = key;
     this.dispatchEvent(stepsEvent(report));
