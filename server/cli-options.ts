@@ -4,6 +4,7 @@
  * wanted; commander adds the option name and the value received.
  */
 import { InvalidArgumentError } from 'commander';
+import { bindHostWant } from './host-check.js';
 import type { TagKind } from './model.js';
 
 /** Kinds `--samples_per_plugin` may bound; `0` keeps every value, as in TensorBoard. */
@@ -22,6 +23,13 @@ export function parseLogdir(text: string): string {
       'Want a directory (an empty path would mean the current one; pass . for that).',
     );
   }
+  return text;
+}
+
+/** An address to bind, checked before any socket is opened: see bindHostWant. */
+export function parseHost(text: string): string {
+  const want = bindHostWant(text);
+  if (want !== undefined) throw new InvalidArgumentError(`Want ${want}.`);
   return text;
 }
 

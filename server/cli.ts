@@ -10,6 +10,7 @@ import { Command, CommanderError, Option } from 'commander';
 import {
   formatSamples,
   parseBoolean,
+  parseHost,
   parseLogdir,
   parsePort,
   parseSamplesPerPlugin,
@@ -29,7 +30,10 @@ import {
   type Serving,
 } from './serve.js';
 
-/** Exit status for arguments that cannot work: bad flags, a missing logdir, a taken port. */
+/**
+ * Exit status for arguments that cannot work: bad flags, a missing logdir, a
+ * host that is not this machine's, a taken port.
+ */
 const USAGE_EXIT = 2;
 /**
  * Closing waits for the loader's pass in flight; a pass stuck on a dead
@@ -61,7 +65,7 @@ function buildProgram(): Command {
     .addHelpText(
       'after',
       '\nExit status: 0 after SIGINT or SIGTERM; ' +
-        '2 when the arguments, the logdir or the port cannot be used.',
+        '2 when the arguments, the logdir, the host or the port cannot be used.',
     );
   addServeOptions(program).action((flags: ServeFlags) => runServe(program, flags));
   program
@@ -90,6 +94,7 @@ function addServeOptions(program: Command): Command {
         '--host <host>',
         'address to bind; 0.0.0.0 serves other machines too. Bound to loopback, ' +
           'requests to names other than localhost, 127.x.x.x or [::1] are refused',
+        parseHost,
         DEFAULT_HOST,
       )
       .option(

@@ -14,6 +14,28 @@ import { quote } from './params.js';
 /** `[v6 literal]` or a name or IPv4 address, then an optional `:port`; nothing else. */
 const HOST_HEADER = /^(\[[0-9A-Fa-f:.]+\]|[^:[\]]+)(?::\d{1,5})?$/;
 
+/** One label of a hostname; `_` is allowed as resolvers accept it in local names. */
+const HOST_LABEL = /^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/;
+
+/**
+ * What an address to bind should be, worded to follow "want", when `host` is
+ * neither a hostname nor an IP literal; undefined when it is one. An empty
+ * host would make Node listen on every interface, the opposite of what an
+ * empty shell variable meant, and would turn the loopback Host check off.
+ */
+export function bindHostWant(host: string): string | undefined {
+  if (host === '') return 'an address to bind, such as 127.0.0.1 or 0.0.0.0 (every interface)';
+  if (isIPv4(host) || isIPv6(host)) return undefined;
+  if (/^\[.*\]$/.test(host)) return `an IPv6 address without brackets, as ${host.slice(1, -1)}`;
+  const labels = host.replace(/\.$/, '').split('.');
+  // A dotted number that is not an IPv4 address (999.1.1.1) is a typo, not a name.
+  const numeric = /^[\d.]+$/.test(host);
+  if (host.length > 253 || numeric || !labels.every((label) => HOST_LABEL.test(label))) {
+    return 'a hostname (letters, digits, hyphens and dots) or an IP address';
+  }
+  return undefined;
+}
+
 /** True when `host`, an address to bind, is a loopback one: `localhost`, 127.0.0.0/8 or ::1. */
 export function isLoopbackBind(host: string): boolean {
   if (host.toLowerCase() === 'localhost') return true;

@@ -9,6 +9,7 @@ export {
   DEFAULT_HOST,
   DEFAULT_PORT,
   DEFAULT_RELOAD_INTERVAL_SEC,
+  type ServeFailure,
   type ServeOptions,
   type Serving,
 } from './serve.js';

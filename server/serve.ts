@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { createApp } from './app.js';
-import { isLoopbackBind } from './host-check.js';
+import { bindHostWant, isLoopbackBind } from './host-check.js';
 import { describeError, silentLogger, type Logger } from './logger.js';
 import { checkLogdirPath, LogdirLoader } from './logdir-loader.js';
 import type { LogdirReader } from './model.js';
@@ -44,9 +44,19 @@ export interface Serving {
   close(): Promise<void>;
 }
 
-/** A reason the server could not start: bad logdir, port in use. Its message is for the user. */
+/** What kept the server from starting, for callers that advise differently on each. */
+export type ServeFailure = 'logdir' | 'port-in-use' | 'port-forbidden' | 'host';
+
+/** A reason the server could not start: bad logdir, host or port. Its message is for the user. */
 export class ServeError extends Error {
   override readonly name = 'ServeError';
+
+  constructor(
+    message: string,
+    readonly failure: ServeFailure,
+  ) {
+    super(message);
+  }
 }
 
 export const DEFAULT_PORT = 6007;
@@ -87,9 +97,13 @@ export async function serve(options: ServeOptions): Promise<Serving> {
 
 /** Options from scripts get the same got/want errors as the command line's flags. */
 function checkOptions(options: ServeOptions): void {
-  const { port, reloadIntervalSec, samplesPerPlugin = {} } = options;
+  const { host, port, reloadIntervalSec, samplesPerPlugin = {} } = options;
   // Checked before resolve(), which turns '' into the current directory.
   checkLogdirPath(options.logdir);
+  // Checked before listen(), which takes '' for every interface.
+  const want = host === undefined ? undefined : bindHostWant(host);
+  if (want !== undefined)
+    throw new RangeError(`invalid host: ${JSON.stringify(host)} (want ${want})`);
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {
     throw new RangeError(`invalid port: ${port} (want an integer from 0 to 65535)`);
   }
@@ -119,12 +133,12 @@ function createLoader(logdir: string, options: ServeOptions, logger: Logger): Lo
 /** A missing or unreadable logdir is a mistake to report now, not an empty viewer later. */
 export async function checkLogdir(logdir: string): Promise<void> {
   const info = await stat(logdir).catch(() => undefined);
-  if (info === undefined) throw new ServeError(`logdir does not exist: ${logdir}`);
-  if (!info.isDirectory()) throw new ServeError(`logdir is not a directory: ${logdir}`);
+  if (info === undefined) throw new ServeError(`logdir does not exist: ${logdir}`, 'logdir');
+  if (!info.isDirectory()) throw new ServeError(`logdir is not a directory: ${logdir}`, 'logdir');
   try {
     await access(logdir, constants.R_OK | constants.X_OK);
   } catch {
-    throw new ServeError(`logdir is not readable: ${logdir}`);
+    throw new ServeError(`logdir is not readable: ${logdir}`, 'logdir');
   }
 }
 
@@ -141,17 +155,24 @@ function listen(server: Server, host: string, port: number): Promise<void> {
 
 function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
   const where = `port ${port} on ${host}`;
+  const onHost = `cannot listen on host ${JSON.stringify(host)}`;
   switch (error.code) {
     case 'EADDRINUSE':
-      return new ServeError(`${where} is already in use (choose another port; 0 picks a free one)`);
+      return new ServeError(
+        `${where} is already in use (choose another port; 0 picks a free one)`,
+        'port-in-use',
+      );
     case 'EACCES':
       return new ServeError(
         `no permission to listen on ${where} (ports below 1024 need privileges)`,
+        'port-forbidden',
       );
-    case 'EADDRNOTAVAIL':
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return new ServeError(`cannot listen on host ${JSON.stringify(host)}: no such local address`);
+      return new ServeError(`${onHost}: the name does not resolve`, 'host');
+    case 'EADDRNOTAVAIL':
+    case 'EINVAL':
+      return new ServeError(`${onHost}: not an address of this machine`, 'host');
     default:
       return error;
   }

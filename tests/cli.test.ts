@@ -110,6 +110,28 @@ describe('mistakes in the arguments', () => {
     },
   );
 
+  it.each([
+    ['', /^lensboard: option '--host <host>' argument '' is invalid\. Want an address to bind/],
+    [
+      'not a host!',
+      /^lensboard: option '--host <host>' argument 'not a host!' is invalid\. Want a/,
+    ],
+  ])('refuses --host %j in one line naming the flag, before listening', async (host, message) => {
+    const result = await runCli(['--logdir', logdir, '--port', '0', '--host', host]);
+    expect(result.code).toBe(2);
+    expectOneLineError(result.stderr, message);
+  });
+
+  it('names a host that is not an address of this machine, with exit status 2', async () => {
+    // 192.0.2.0/24 is reserved for documentation: no machine has it.
+    const result = await runCli(['--logdir', logdir, '--port', '0', '--host', '192.0.2.1']);
+    expect(result.code).toBe(2);
+    expectOneLineError(
+      result.stderr,
+      'lensboard: cannot listen on host "192.0.2.1": not an address of this machine',
+    );
+  });
+
   it('asks for --logdir when it is missing', async () => {
     const result = await runCli(['--port', '0']);
     expect(result.code).toBe(2);

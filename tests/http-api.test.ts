@@ -510,7 +510,7 @@ describe('serve()', () => {
   it('refuses a logdir that does not exist, naming it', async () => {
     const missing = join(tmpdir(), 'lensboard-no-such-logdir');
     await expect(serve({ logdir: missing, port: 0 })).rejects.toThrow(
-      new ServeError(`logdir does not exist: ${missing}`),
+      new ServeError(`logdir does not exist: ${missing}`, 'logdir'),
     );
   });
 
@@ -518,6 +518,21 @@ describe('serve()', () => {
     await expect(serve({ logdir: '', port: 0 })).rejects.toThrow(
       'invalid logdir: "" (want a directory; "." for the current one)',
     );
+  });
+
+  it('refuses an empty host rather than listening on every interface', async () => {
+    await expect(serve({ logdir: tmpdir(), port: 0, host: '' })).rejects.toThrow(
+      'invalid host: "" (want an address to bind, such as 127.0.0.1 or 0.0.0.0',
+    );
+  });
+
+  it('names a host that is not an address of this machine as a host failure', async () => {
+    // 192.0.2.0/24 is reserved for documentation: no machine has it.
+    const starting = serve({ logdir: tmpdir(), port: 0, host: '192.0.2.1' });
+    await expect(starting).rejects.toThrow(
+      'cannot listen on host "192.0.2.1": not an address of this machine',
+    );
+    await expect(starting).rejects.toMatchObject({ failure: 'host' });
   });
 
   it('refuses option values a script got wrong, showing the value and what is wanted', async () => {

@@ -7,7 +7,7 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isLoopbackBind, isLoopbackHostHeader } from '../server/host-check.js';
+import { bindHostWant, isLoopbackBind, isLoopbackHostHeader } from '../server/host-check.js';
 import { serve, type Serving } from '../server/serve.js';
 import { FakeReader } from './helpers/fake-reader.js';
 import { startTestServer, type TestServer } from './helpers/app-server.js';
@@ -137,5 +137,25 @@ describe('which bind addresses are loopback', () => {
     expect(isLoopbackHostHeader('')).toBe(false);
     expect(isLoopbackHostHeader('localhost:')).toBe(false);
     expect(isLoopbackHostHeader('[::1]')).toBe(true);
+  });
+});
+
+describe('which bind addresses are well formed', () => {
+  it.each(['127.0.0.1', '0.0.0.0', '::', '::1', 'fe80::1%lo', 'localhost', 'gpu-box.lan', 'db_1.'])(
+    '%s is a hostname or an IP literal',
+    (host) => {
+      expect(bindHostWant(host)).toBeUndefined();
+    },
+  );
+
+  it.each([
+    ['', /^an address to bind/],
+    ['not a host!', /^a hostname \(letters, digits, hyphens and dots\) or an IP address$/],
+    ['999.1.1.1', /^a hostname/],
+    ['-lead.example', /^a hostname/],
+    ['a..b', /^a hostname/],
+    ['[::1]', /^an IPv6 address without brackets, as ::1$/],
+  ])('%j is refused, wanting %s', (host, want) => {
+    expect(bindHostWant(host)).toMatch(want);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * `npm start` as a user meets it, run from source as real processes: a bad
- * flag stops it before it prints anything else; a taken viewer port is named
- * while training goes on; tfjs's banner is not repeated after the job's own
+ * flag stops it before it prints anything else; a taken viewer port, or a
+ * host it cannot bind, is named while training goes on; tfjs's banner is not repeated after the job's own
  * line; and workers whose coordinator is killed leave quietly, their logs on
  * disk.
  */
@@ -103,6 +103,20 @@ describe('a job whose viewer port is taken', () => {
     const output = run.stdout() + run.stderr();
     expect(output.match(/^tfjs: /gm)).toHaveLength(1);
     expect(output).not.toContain('looks like you are running TensorFlow.js in Node.js');
+  });
+});
+
+describe('a job whose viewer host is not an address of this machine', () => {
+  it('says why the viewer cannot bind, not to choose another port, and trains to the end', async () => {
+    // 192.0.2.0/24 is reserved for documentation: well formed, but no machine has it.
+    const run = start([...TINY, '--host', '192.0.2.1', '--port', '0'], tempLogdir());
+    expect(await run.closed).toBe(0);
+    expect(run.stderr()).toContain(
+      'viewer not started: cannot listen on host "192.0.2.1": not an address of this machine',
+    );
+    expect(run.stderr()).toContain('give an address of this machine with --host');
+    expect(run.stderr()).not.toContain('choose another port');
+    expect(run.stdout()).toMatch(/linear fedavg: test accuracy [\d.]+% on 10000 images/);
   });
 });
 

@@ -102,6 +102,25 @@ describe('flags that cannot work together', () => {
   });
 });
 
+describe('--host', () => {
+  it.each([
+    ['', 'Want an address to bind, such as 127.0.0.1 or 0.0.0.0 (every interface).'],
+    ['not a host!', 'Want a hostname (letters, digits, hyphens and dots) or an IP address.'],
+  ])('refuses %j before the job starts, naming the flag and the value', (host, want) => {
+    const { flags, exitCode, err } = parse(['--host', host]);
+    expect(flags).toBeNull();
+    expect(exitCode).toBe(USAGE_EXIT);
+    expect(err).toBe(
+      `lensboard-mnist: option '--host <host>' argument '${host}' is invalid. ${want}\n`,
+    );
+  });
+
+  it('takes a hostname or an IP literal as given', () => {
+    expect(parse(['--host', '0.0.0.0']).flags?.host).toBe('0.0.0.0');
+    expect(parse(['--host', 'gpu-box.lan']).flags?.host).toBe('gpu-box.lan');
+  });
+});
+
 describe('flags in range', () => {
   it('are returned as numbers, with the defaults of those not given', () => {
     const { flags, err } = parse(['--workers', '3', '--train-size', '300', '--epochs', '0.5']);

@@ -3,12 +3,14 @@
  * first line or forks a worker. A value out of range, a mix of flags that
  * cannot work, or a logdir that cannot hold runs is a usage error: one line
  * on stderr naming the flag, the value and what is allowed, and exit status
- * 2, as for the `lensboard` command. The ranges are job-options.ts's, so
+ * 2, as for the `lensboard` command. The viewer's host is checked as a
+ * hostname or IP literal here too: a viewer that cannot bind is otherwise
+ * found only once the job is under way. The ranges are job-options.ts's, so
  * `--help`, these errors and the checks on scripted jobs agree.
  */
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { parsePort } from '../../server/cli-options.js';
+import { parseHost, parsePort } from '../../server/cli-options.js';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../../server/index.js';
 import { planJob } from './coordinator.js';
 import { loadMnist } from './dataset.js';
@@ -112,7 +114,7 @@ function buildProgram(output: FlagsOutput): Command {
     )
     .option('--logdir <dir>', 'where runs are written, created if missing', './runs')
     .option('--port <n>', 'viewer port, 0 to 65535; 0 picks a free one', parsePort, DEFAULT_PORT)
-    .option('--host <host>', 'viewer host', DEFAULT_HOST)
+    .option('--host <host>', 'viewer address to bind', parseHost, DEFAULT_HOST)
     .option(
       '--epochs <n>',
       `passes over the largest worker shard, above 0 and at most ${MAX_EPOCHS} ` +

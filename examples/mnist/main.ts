@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { CommanderError } from 'commander';
-import { serve, type Serving } from '../../server/index.js';
+import { serve, ServeError, type Serving } from '../../server/index.js';
 import { runJob, type JobResult } from './coordinator.js';
 import { parseFlags, plannedJobs, type Flags } from './flags.js';
 import { JobInterrupted, type Progress } from './job-context.js';
@@ -37,11 +37,23 @@ async function startViewer(flags: Flags): Promise<Serving | null> {
     return serving;
   } catch (error) {
     console.error(`viewer not started: ${(error as Error).message}`);
-    console.error(
-      'training goes on without the viewer; next time choose another port with --port N, ' +
-        'or skip the viewer with --no-serve',
-    );
+    console.error(`training goes on without the viewer; next time ${viewerAdvice(error)}`);
     return null;
+  }
+}
+
+/** What to change for the viewer to start, by what stopped it. */
+function viewerAdvice(error: unknown): string {
+  const skip = 'skip the viewer with --no-serve';
+  switch (error instanceof ServeError ? error.failure : undefined) {
+    case 'port-in-use':
+      return `choose another port with --port N, or ${skip}`;
+    case 'port-forbidden':
+      return `choose a port from 1024 up with --port N, or ${skip}`;
+    case 'host':
+      return `give an address of this machine with --host (such as 127.0.0.1), or ${skip}`;
+    default:
+      return skip;
   }
 }
 
