@@ -120,6 +120,29 @@ describe('options', () => {
     },
   );
 
+  it('refuses a workerRank at or above worldSize, naming both, before any file', () => {
+    const runDir = join(tempDir(), 'run');
+    expect(() => new SummaryWriter(runDir, { workerRank: 5, worldSize: 2 })).toThrow(
+      'invalid workerRank: 5 (want an integer from 0 to 1, below worldSize 2)',
+    );
+    expect(() => new SummaryWriter(runDir, { workerRank: 2, worldSize: 2 })).toThrow(
+      'invalid workerRank: 2',
+    );
+    expect(existsSync(runDir)).toBe(false);
+  });
+
+  it('takes any rank when worldSize is 0 or absent (not distributed)', () => {
+    expect(() => newWriter(tempDir(), { workerRank: 5, worldSize: 0 })).not.toThrow();
+    expect(() => newWriter(tempDir(), { workerRank: 5 })).not.toThrow();
+  });
+
+  it('refuses an empty run directory by name instead of an mkdir ENOENT', () => {
+    for (const make of [() => new SummaryWriter(''), () => new EventFileWriter('')]) {
+      expect(make).toThrow('invalid runDir: "" (want a directory path, e.g. "runs/experiment-1")');
+    }
+    expect(() => new SummaryWriter(undefined as never)).toThrow('invalid runDir: undefined');
+  });
+
   it('accepts the largest timer Node keeps, 2^31 - 1 ms', () => {
     expect(() => newWriter(tempDir(), { flushIntervalMs: 2 ** 31 - 1 })).not.toThrow();
   });

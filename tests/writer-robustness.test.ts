@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DataClass, type SummaryValue } from '../proto/index.js';
+import { DataClass, type SummaryValue, type TensorMetadata } from '../proto/index.js';
 import {
   histogramBuckets,
   MAX_TENSOR_BYTES,
@@ -499,6 +499,38 @@ describe('bad arguments', () => {
       'a tensor role given by its name',
       (w) => w.tensor('t', [1], [1], 0, { role: 'ACTIVATION' as unknown as TensorRole }),
       /invalid metadata.role: "ACTIVATION"/,
+    ],
+    [
+      'a description given as tensor metadata, where it would be dropped',
+      (w) => w.tensor('t', [1], [1], 0, { description: 'x' } as TensorMetadata),
+      /invalid metadata: \{ description: "x" \} \(unknown key "description"; description is an option: pass it in options, the argument after metadata\)/,
+    ],
+    [
+      'an unknown tensor metadata field',
+      (w) => w.tensor('t', [1], [1], 0, { layer: 'conv1' } as TensorMetadata),
+      /invalid metadata: \{ layer: "conv1" \} \(unknown key "layer"; want keys among version, role, layerName/,
+    ],
+    ...(
+      [
+        ['histogram', (w) => w.histogram('h', [1], 0, { description: 5 } as never)],
+        ['tensor', (w) => w.tensor('t', [1], [1], 0, undefined, { description: 5 } as never)],
+        ['text', (w) => w.text('t', 'x', 0, { description: 5 } as never)],
+        ['image', (w) => w.image('i', grey(new Uint8Array(4)), 0, { description: 5 } as never)],
+      ] as [string, (writer: SummaryWriter) => void][]
+    ).map(([kind, call]): [string, (writer: SummaryWriter) => void, RegExp] => [
+      `a non-string ${kind} description`,
+      call,
+      /invalid description: 5 \(want a string\)/,
+    ]),
+    [
+      'a misspelt histogram option',
+      (w) => w.histogram('h', [1], 0, { bucket: 5 } as never),
+      /invalid options: \{ bucket: 5 \} \(unknown key "bucket"; want keys among description, displayName, wallTime, buckets\)/,
+    ],
+    [
+      "an option of another kind (an image's scaling for a text)",
+      (w) => w.text('t', 'x', 0, { scaling: 'unit' } as never),
+      /invalid options: \{ scaling: "unit" \} \(unknown key "scaling"/,
     ],
   ];
 

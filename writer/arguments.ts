@@ -63,6 +63,36 @@ export function checkOptionsObject(options: unknown, name = 'options'): void {
   throw new TypeError(`invalid ${name}: ${describe(options)} (want an object)`);
 }
 
+/**
+ * An options object (or left out) whose keys are all `known`. An unknown key is
+ * a typo or an option given to the wrong argument, and would otherwise be
+ * dropped without a word; `hint` may say where a known-elsewhere key belongs.
+ */
+export function checkKnownKeys(
+  object: unknown,
+  name: string,
+  known: readonly string[],
+  hint: (key: string) => string = () => '',
+): void {
+  checkOptionsObject(object, name);
+  if (object === undefined) return;
+  for (const key of Object.keys(object as object)) {
+    if (known.includes(key)) continue;
+    const where = hint(key) || `want keys among ${known.join(', ')}`;
+    throw new TypeError(
+      `invalid ${name}: ${describe(object)} (unknown key ${JSON.stringify(key)}; ${where})`,
+    );
+  }
+}
+
+/** A run directory is a non-empty path: `''` would be created nowhere (mkdir ENOENT). */
+export function checkRunDir(runDir: unknown): string {
+  if (typeof runDir === 'string' && runDir.length > 0) return runDir;
+  throw new TypeError(
+    `invalid runDir: ${describe(runDir)} (want a directory path, e.g. "runs/experiment-1")`,
+  );
+}
+
 /** Elements of an array shown before "…", and characters of a string. */
 const SHOWN_ELEMENTS = 8;
 const SHOWN_CHARACTERS = 60;

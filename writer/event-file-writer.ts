@@ -42,7 +42,7 @@ import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { EventType, type Event } from '../proto/index.js';
-import { checkOptionsObject, describe } from './arguments.js';
+import { checkOptionsObject, checkRunDir, describe } from './arguments.js';
 import { registerForExit, unregisterForExit, type ExitFlushable } from './exit-hooks.js';
 import { FOOTER_BYTES, frameInPlace, HEADER_BYTES, recordFrame } from './record.js';
 
@@ -237,8 +237,8 @@ export class EventFileWriter implements ExitFlushable {
 
   /** `carryOver` is for the layer above (see SummaryWriter); plain use needs none. */
   constructor(runDir: string, options: EventFileWriterOptions = {}, carryOver?: CarryOver) {
+    this.runDir = checkRunDir(runDir);
     checkOptionsObject(options);
-    this.runDir = runDir;
     this.maxQueuedBytes = maxQueuedBytesOption(options.maxQueuedBytes);
     const interval = flushIntervalOption(options.flushIntervalMs);
     this.onError = onErrorOption(options.onError);

@@ -20,10 +20,12 @@
  * infinite values are data, never errors. I/O errors go to `onError` and to
  * the next `flush()`/`close()` (see EventFileWriter).
  */
-import { LENSBOARD_PLUGIN_NAME, type TensorMetadata } from '../proto/index.js';
+import { LENSBOARD_PLUGIN_NAME, TensorMetadataType, type TensorMetadata } from '../proto/index.js';
 import {
+  checkKnownKeys,
   checkOptionalString,
   checkOptionsObject,
+  checkRunDir,
   checkStep,
   checkTag,
   checkWallTime,
@@ -73,6 +75,7 @@ export class SummaryWriter {
   private readonly reportedConversions = new Set<string>();
 
   constructor(runDir: string, options: SummaryWriterOptions = {}) {
+    checkRunDir(runDir);
     checkOptionsObject(options);
     this.worker = { workerRank: options.workerRank, worldSize: options.worldSize };
     checkWorker(this.worker);
@@ -105,7 +108,7 @@ export class SummaryWriter {
     step: number,
     options: ImageOptions = {},
   ): void {
-    this.emit(tag, 'image', step, options, () => imageSummary(images, options));
+    this.emit(tag, 'image', step, options, IMAGE_OPTIONS, () => imageSummary(images, options));
   }
 
   /** Values are bucketed at once; non-finite ones are counted apart (see histogram.ts). */
@@ -115,7 +118,7 @@ export class SummaryWriter {
     step: number,
     options: HistogramOptions = {},
   ): void {
-    this.emit(tag, 'histogram', step, options, () => {
+    this.emit(tag, 'histogram', step, options, HISTOGRAM_OPTIONS, () => {
       const numbers = toNumbers(values, `histogram values of "${tag}"`);
       this.reportConversion(numbers.convertedFrom, tag, 'float64');
       return histogramSummary(numbers.values, options);
@@ -123,7 +126,7 @@ export class SummaryWriter {
   }
 
   text(tag: string, text: string | string[], step: number, options: DescribedOptions = {}): void {
-    this.emit(tag, 'text', step, options, () => textSummary(text, options));
+    this.emit(tag, 'text', step, options, DESCRIBED_OPTIONS, () => textSummary(text, options));
   }
 
   /** A raw float32 tensor under lensboard's plugin; the values are copied at the call. */
@@ -135,7 +138,8 @@ export class SummaryWriter {
     metadata?: TensorMetadata,
     options: TensorOptions = {},
   ): void {
-    this.emit(tag, 'tensor', step, options, () => {
+    checkTensorMetadataKeys(metadata);
+    this.emit(tag, 'tensor', step, options, DESCRIBED_OPTIONS, () => {
       checkTensorShape(tag, lengthOf(values, `tensor values of "${tag}"`), shape);
       const floats = toFloat32(values, `tensor values of "${tag}"`);
       this.reportConversion(floats.convertedFrom, tag, 'float32');
@@ -154,7 +158,8 @@ export class SummaryWriter {
 
   /**
    * Checks the shared arguments and options before building the value, so bad
-   * calls fail cheaply; the tag's metadata counts as stated only once the
+   * calls fail cheaply and every kind refuses a bad option alike (an unknown
+   * key included: it would be dropped without a word); the tag's metadata counts as stated only once the
    * event is queued.
    */
   private emit(
@@ -162,11 +167,12 @@ export class SummaryWriter {
     kind: SummaryKind,
     step: number,
     options: DescribedOptions,
+    knownOptions: readonly string[],
     build: () => SummaryPart,
   ): void {
     checkTag(tag);
     checkStep(step);
-    checkOptionsObject(options);
+    checkKnownKeys(options, 'options', knownOptions);
     const time = checkWallTime(options.wallTime);
     checkOptionalString(options.description, 'description');
     checkOptionalString(options.displayName, 'displayName');
@@ -211,6 +217,26 @@ export class SummaryWriter {
   }
 }
 
+/** The option keys each kind takes; the kind checks its own values (buckets, scaling). */
+const DESCRIBED_OPTIONS = ['description', 'displayName', 'wallTime'] as const;
+const HISTOGRAM_OPTIONS = [...DESCRIBED_OPTIONS, 'buckets'] as const;
+const IMAGE_OPTIONS = [...DESCRIBED_OPTIONS, 'scaling'] as const;
+
+/** TensorMetadata's fields, from the schema, so a field added there is known here. */
+const TENSOR_METADATA_KEYS = Object.keys(TensorMetadataType.fields);
+
+/**
+ * `tensor(tag, v, shape, step, { description })` puts the option in the
+ * metadata, where it would be dropped: say where it goes.
+ */
+function checkTensorMetadataKeys(metadata: unknown): void {
+  checkKnownKeys(metadata, 'metadata', TENSOR_METADATA_KEYS, (key) =>
+    (DESCRIBED_OPTIONS as readonly string[]).includes(key)
+      ? `${key} is an option: pass it in options, the argument after metadata`
+      : '',
+  );
+}
+
 /** The kinds of value a tag may hold, one per summary method. */
 type SummaryKind = 'scalar' | 'image' | 'histogram' | 'text' | 'tensor';
 
@@ -228,6 +254,17 @@ function checkWorker(worker: { workerRank?: number; worldSize?: number }): void 
     if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0 && value < 2 ** 31)) {
       throw new RangeError(
         `invalid ${name}: ${describe(value)} (want an integer from 0 to ${2 ** 31 - 1})`,
+      );
+    }
+  }
+  // Ranks count from 0, so a job of worldSize n has ranks 0 to n - 1; worldSize 0 means
+  // not distributed, where any rank is the caller's own numbering.
+  const { workerRank, worldSize } = worker;
+  if (workerRank !== undefined && worldSize !== undefined && worldSize > 0) {
+    if (workerRank >= worldSize) {
+      throw new RangeError(
+        `invalid workerRank: ${workerRank} (want an integer from 0 to ${worldSize - 1}, ` +
+          `below worldSize ${worldSize})`,
       );
     }
   }

@@ -29,10 +29,8 @@ import { toLittleEndian } from './little-endian.js';
  */
 export const MAX_TENSOR_BYTES = 256 * 1024 * 1024;
 
-export interface TensorOptions {
-  description?: string;
-  wallTime?: number;
-}
+/** The options every described kind takes; `displayName` is written as for the others. */
+export type TensorOptions = DescribedOptions;
 
 /**
  * Checks a tensor's shape against its value count and the size cap, before
