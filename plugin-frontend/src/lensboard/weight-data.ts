@@ -34,6 +34,11 @@ export interface WeightFrame {
   failures: Map<string, unknown>;
   /** Set when the tensors are differences: the workers averaged. */
   averagedOver: string[] | null;
+  /**
+   * With a difference, the tags drawn as differences: those every averaged
+   * worker logged. The others are drawn as this run logged them.
+   */
+  differenced: ReadonlySet<string>;
 }
 
 export async function loadWeightCatalog(run: string, signal: AbortSignal): Promise<WeightCatalog> {
@@ -65,13 +70,30 @@ export async function loadWeightCatalog(run: string, signal: AbortSignal): Promi
 }
 
 /**
+ * The tags of `catalog` that every one of `workers` logged too. Only those have
+ * an average to subtract: a global model's layers (a mixture's experts, say)
+ * need not exist in any worker, and asking a worker for them is a 404.
+ */
+export async function sharedTags(
+  catalog: WeightCatalog,
+  workers: readonly string[],
+  signal: AbortSignal,
+): Promise<Set<string>> {
+  const lists = await Promise.all(workers.map((run) => api.tags(run, signal)));
+  const logged = lists.map((tags) => new Set(tags.map((t) => t.tag)));
+  return new Set([...catalog.series.keys()].filter((tag) => logged.every((s) => s.has(tag))));
+}
+
+/**
  * Every template and kernel at `step`. With `workers` (two or more worker
- * runs of the job), each tensor is this run's minus the workers' mean.
+ * runs of the job), each tensor of a tag in `shared` is this run's minus the
+ * workers' mean; the others stay as logged.
  */
 export async function loadWeightFrame(
   catalog: WeightCatalog,
   step: number,
   workers: readonly string[],
+  shared: ReadonlySet<string>,
   signal: AbortSignal,
 ): Promise<WeightFrame> {
   const tags = [...catalog.series.keys()];
@@ -86,10 +108,12 @@ export async function loadWeightFrame(
     if (!result.ok) failures.set(tag, result.error);
     else if (result.value) tensors.set(tag, result.value);
   });
-  if (workers.length < 2) return { step, tensors, failures, averagedOver: null };
+  const differenced = new Set<string>();
+  if (workers.length < 2) return { step, tensors, failures, averagedOver: null, differenced };
 
   // Each tag is averaged on its own: a worker that cannot give one tag spoils only that one.
   for (const [tag, tensor] of tensors) {
+    if (!shared.has(tag)) continue;
     try {
       const others = await Promise.all(workers.map((run) => workerTensor(run, tag, step, signal)));
       const mean = elementwiseMean(
@@ -97,13 +121,14 @@ export async function loadWeightFrame(
         workers,
       );
       tensors.set(tag, { ...tensor, values: difference(tensor.values, mean) });
+      differenced.add(tag);
     } catch (error) {
       signal.throwIfAborted();
       tensors.delete(tag);
       failures.set(tag, error);
     }
   }
-  return { step, tensors, failures, averagedOver: [...workers] };
+  return { step, tensors, failures, averagedOver: [...workers], differenced };
 }
 
 async function at(series: TensorSeries, step: number, signal: AbortSignal) {

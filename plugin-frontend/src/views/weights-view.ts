@@ -39,6 +39,7 @@ import {
 import {
   loadWeightCatalog,
   loadWeightFrame,
+  sharedTags,
   type WeightCatalog,
   type WeightFrame,
 } from '../lensboard/weight-data.js';
@@ -127,12 +128,25 @@ export class LbWeightsView extends ViewElement {
     args: () => [this.run, this.refreshToken] as const,
   });
 
+  /** The tags of this run that every worker of its job logged too: those a difference can use. */
+  private shared = new Task(this, {
+    task: ([catalog, workers], { signal }) =>
+      catalog && workers.length >= 2 ? sharedTags(catalog, workers, signal) : Promise.resolve(null),
+    args: () => [this.catalog.value ?? null, this.jobWorkers, this.refreshToken] as const,
+  });
+
   private frame = new Task(this, {
-    task: ([catalog, step, workers], { signal }) =>
+    task: ([catalog, step, workers, shared], { signal }) =>
       catalog && step !== null
-        ? loadWeightFrame(catalog, step, workers, signal)
+        ? loadWeightFrame(catalog, step, workers, shared ?? NO_TAGS, signal)
         : Promise.resolve(null),
-    args: () => [this.catalog.value ?? null, this.shownStep, this.averagedWorkers] as const,
+    args: () =>
+      [
+        this.catalog.value ?? null,
+        this.shownStep,
+        this.averagedWorkers,
+        this.shared.value ?? null,
+      ] as const,
   });
 
   private get run(): string | null {
@@ -143,10 +157,20 @@ export class LbWeightsView extends ViewElement {
     return shownStep(this.catalog.value?.steps ?? [], this.step);
   }
 
-  /** The workers averaged for the difference view; empty when it is off or there is no job. */
-  private get averagedWorkers(): readonly string[] {
+  /** The workers of this run's job, when there are two or more to average. */
+  private get jobWorkers(): readonly string[] {
     const job = jobOf(this.run, this.jobs);
-    return this.difference && job && job.workers.length >= 2 ? job.workers : NO_WORKERS;
+    return job && job.workers.length >= 2 ? job.workers : NO_WORKERS;
+  }
+
+  /**
+   * The workers averaged for the difference view; empty when it is off, there
+   * is no job, or the workers share no tag with this run (the option is then
+   * disabled, but a state kept from another run must not ask for it).
+   */
+  private get averagedWorkers(): readonly string[] {
+    const shared = this.shared.value;
+    return this.difference && shared && shared.size > 0 ? this.jobWorkers : NO_WORKERS;
   }
 
   protected override updated(): void {
@@ -204,6 +228,9 @@ export class LbWeightsView extends ViewElement {
   private renderBar(catalog: WeightCatalog) {
     const job = jobOf(catalog.run, this.jobs);
     const canDiffer = job !== null && job.workers.length >= 2;
+    // Until the workers' tags are known the option is offered; a run sharing none is told why not.
+    const shared = this.shared.value;
+    const noneShared = canDiffer && shared !== null && shared !== undefined && shared.size === 0;
     return html`<div class="bar">
         <lb-worker-switch
           .job=${job}
@@ -215,16 +242,23 @@ export class LbWeightsView extends ViewElement {
         ${
           canDiffer
             ? html`<label
-                ><input
-                  type="checkbox"
-                  data-control="difference"
-                  .checked=${this.difference}
-                  @change=${(e: Event) =>
-                    (this.difference = (e.target as HTMLInputElement).checked)}
-                />
-                ${runLabel(catalog.run, job)} minus the average of ${job!.workers.length}
-                workers</label
-              >`
+                  ><input
+                    type="checkbox"
+                    data-control="difference"
+                    .checked=${this.difference && !noneShared}
+                    ?disabled=${noneShared}
+                    @change=${(e: Event) =>
+                      (this.difference = (e.target as HTMLInputElement).checked)}
+                  />
+                  ${runLabel(catalog.run, job)} minus the average of ${job!.workers.length}
+                  workers</label
+                >${
+                  noneShared
+                    ? html`<span class="note" data-testid="no-shared-layers"
+                        >the workers log none of this run's layers</span
+                      >`
+                    : nothing
+                }`
             : nothing
         }
       </div>
@@ -237,7 +271,13 @@ export class LbWeightsView extends ViewElement {
 
   private renderFrame(catalog: WeightCatalog, frame: WeightFrame) {
     const inputShapes = new Map(catalog.templates.map((t) => [t.layer, channelsLast(t.shape)]));
-    const what = frame.averagedOver ? 'difference from the workers\u2019 average' : '';
+    // With a difference on, a tag no worker logged is drawn as logged, and says so.
+    const whatOf = (tag: string) =>
+      !frame.averagedOver
+        ? ''
+        : frame.differenced.has(tag)
+          ? 'difference from the workers\u2019 average'
+          : 'as logged: the workers do not log this layer';
     // Templates come in model order: the last is the output layer, whose units are classes.
     const last = catalog.templates.length - 1;
     // A tag that could not be loaded is said in its place; the others are drawn.
@@ -259,7 +299,7 @@ export class LbWeightsView extends ViewElement {
       const tensor = frame.tensors.get(t.tag);
       return (
         failed(t.tag, title) ??
-        this.renderPanel(t, tensor, title, what, (loaded) =>
+        this.renderPanel(t, tensor, title, whatOf(t.tag), (loaded) =>
           templatePanel(loaded, noun, t.unitLabels),
         )
       );
@@ -268,7 +308,7 @@ export class LbWeightsView extends ViewElement {
       const title = `Kernel of ${k.layer}`;
       return (
         failed(k.tag, title) ??
-        this.renderPanel(k, frame.tensors.get(k.tag), title, what, (tensor) =>
+        this.renderPanel(k, frame.tensors.get(k.tag), title, whatOf(k.tag), (tensor) =>
           kernelPanel(tensor, inputShapes.get(k.layer)),
         )
       );
@@ -350,6 +390,8 @@ export class LbWeightsView extends ViewElement {
 }
 
 const NO_WORKERS: readonly string[] = [];
+/** One empty set, so that the frame task sees an unchanged argument while nothing is shared. */
+const NO_TAGS: ReadonlySet<string> = new Set();
 
 /** CSS pixels across a kernel's filter: a 3x3 or 5x5 filter must still be readable. */
 const KERNEL_TILE_SIZE = 56;
