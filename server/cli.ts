@@ -123,6 +123,10 @@ function addServeOptions(program: Command): Command {
 
 async function runServe(program: Command, flags: ServeFlags): Promise<void> {
   if (flags.logdir === undefined) program.error("required option '--logdir <dir>' not specified");
+  // Only the URL line and problems are lost to a closed stdout or stderr
+  // (`lensboard ... | head -1`, a terminal gone); the viewer goes on serving.
+  onClosedPipe(process.stdout, () => {});
+  onClosedPipe(process.stderr, () => {});
   const logger = createLogger(flags.verbose ? 'debug' : 'warn');
   const serving = await serve({
     logdir: flags.logdir,
@@ -163,9 +167,29 @@ function stopOnSignals(serving: Serving): void {
 }
 
 async function runExport(flags: { logdir: string; format: 'json' | 'csv' }): Promise<void> {
+  // `lensboard export | head` closes the pipe once head has read its lines:
+  // the reader has what it wanted, so the export ends with status 0, as it
+  // would under `set -o pipefail` had it finished.
+  onClosedPipe(process.stdout, () => process.exit(0));
   await checkLogdir(resolve(flags.logdir));
   const text = await exportLogdir(flags.logdir, { format: flags.format });
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+/**
+ * A write to a pipe whose reader has gone fails with EPIPE, which Node emits
+ * as an 'error' event on the stream: unhandled, it ends the process with a
+ * stack trace. `closed` runs instead; any other write error is reported.
+ */
+function onClosedPipe(stream: NodeJS.WriteStream, closed: () => void): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') closed();
+    else
+      fail(
+        `cannot write to ${stream === process.stdout ? 'stdout' : 'stderr'}: ${error.message}`,
+        1,
+      );
+  });
 }
 
 function fail(message: string, code: number): never {

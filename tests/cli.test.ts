@@ -1,14 +1,16 @@
 /**
  * The `lensboard` command as a user meets it: it serves a logdir on loopback
  * and prints where, stops cleanly on SIGTERM and SIGINT, prints each mistake
- * as one line with exit status 2, documents every flag, and exports.
+ * as one line with exit status 2, documents every flag, and exports; a
+ * reader that closes its output early ends an export quietly.
  */
+import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RunningCli, runCli } from './helpers/cli-process.js';
+import { REPO_ROOT, RunningCli, runCli } from './helpers/cli-process.js';
 import { SseReader } from './helpers/sse.js';
 import { tempLogdir, writeRun } from './helpers/write-logdir.js';
 
@@ -22,6 +24,35 @@ beforeAll(async () => {
 });
 
 afterAll(() => rmSync(logdir, { recursive: true, force: true }));
+
+/**
+ * `lensboard ...args` in one Node process whose stdout is closed before it
+ * writes, as by `| head` that has read enough: every write then fails with EPIPE.
+ */
+function runWithClosedStdout(args: string[]) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args], {
+    cwd: REPO_ROOT,
+  });
+  child.stdout.destroy();
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const result = new Promise<{ code: number | null; stderr: string }>((resolve) =>
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr });
+    }),
+  );
+  return { child, result };
+}
+
+async function freePort(): Promise<number> {
+  const probe: Server = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
 
 /** A failed start prints exactly one line, and never a stack trace. */
 function expectOneLineError(stderr: string, message: string | RegExp): void {
@@ -208,6 +239,24 @@ describe('help and export', () => {
     expect(result.code).toBe(0);
     expect(() => JSON.parse(result.stdout)).not.toThrow();
     expect(result.stdout).toContain('"NaN"');
+  });
+
+  it('ends an export quietly with status 0 when its reader closes the pipe', async () => {
+    const { result } = runWithClosedStdout(['export', '--logdir', logdir]);
+    expect(await result).toEqual({ code: 0, stderr: '' });
+  });
+
+  it('goes on serving when its stdout is closed, and still stops cleanly', async () => {
+    const port = await freePort();
+    const { child, result } = runWithClosedStdout(['--logdir', logdir, '--port', String(port)]);
+    const answers = () =>
+      fetch(`http://127.0.0.1:${port}/api/runs`).then(
+        (response) => response.status,
+        () => null,
+      );
+    await expect.poll(answers, { timeout: 20_000 }).toBe(200);
+    child.kill('SIGTERM');
+    expect(await result).toEqual({ code: 0, stderr: '' });
   });
 
   it('refuses an unknown export format by name', async () => {
