@@ -8,9 +8,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SummaryWriter } from '../writer/index.js';
-import { lensboardCallback, logActivations, type SummarySink } from '../writer/tfjs/index.js';
+import {
+  lensboardCallback,
+  logActivations,
+  logGradients,
+  logWeights,
+  type SummarySink,
+} from '../writer/tfjs/index.js';
 import { floatsOf, metadataOf, only, readRun, shapeOf, tagsOf, valuesOf } from './tfjs-events.js';
 
 function tinyCnn(): tf.Sequential {
@@ -243,6 +249,43 @@ describe('lensboardCallback diagnostics', () => {
     x.dispose();
   });
 
+  it.each([
+    [{}, 'invalid writer: {} (want a SummaryWriter, or an object with scalar, tensor, histogram'],
+    ['runs/a', 'invalid writer: "runs/a" ('],
+    [null, 'invalid writer: null ('],
+    [{ ...inertWriter, flush: undefined }, 'missing flush)'],
+  ])('rejects %o as the writer when it is made, naming the argument', (writer, message) => {
+    expect(() => lensboardCallback(writer as never)).toThrow(message);
+  });
+
+  it('rejects a non-writer in logActivations, logWeights and logGradients before logging', async () => {
+    const model = tinyCnn();
+    const x = tf.zeros([1, 4, 4, 1]);
+    const probes = { x, ids: [0], labels: [0] };
+    const before = tf.memory().numTensors;
+    const missing = /invalid writer: \{\} .*; missing scalar, tensor, histogram, image, flush\)/;
+    await expect(logActivations({} as never, model, probes, 0)).rejects.toThrow(missing);
+    await expect(logWeights({} as never, model, 0)).rejects.toThrow(missing);
+    await expect(logGradients({} as never, model, {}, 0)).rejects.toThrow(missing);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose(x);
+    model.dispose();
+  });
+
+  it('prefixes a console warning with "lensboard: " once', async () => {
+    const warnings: string[] = [];
+    const spy = vi.spyOn(console, 'warn').mockImplementation((line) => warnings.push(line));
+    try {
+      const failing = { ...inertWriter, scalar: () => Promise.reject(new Error('disk full')) };
+      await lensboardCallback(failing, { snapshotEvery: 0 }).onBatchEnd(0, { loss: 1 });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(warnings).toEqual([
+      'lensboard: could not log batch metrics: disk full (further metric failures are silent)',
+    ]);
+  });
+
   it(
     'warns once per kind of logging for a closed writer, ' +
       'the same few warnings however many layers and weights the model has',
@@ -274,7 +317,7 @@ describe('lensboardCallback diagnostics', () => {
         '(further weight failures are silent)',
       ]);
       expect(deeper).toHaveLength(small.length);
-      expect(small[0]).toMatch(/^lensboard could not log batch metrics: event file .* is closed/);
+      expect(small[0]).toMatch(/^could not log batch metrics: event file .* is closed/);
     },
   );
 

@@ -20,7 +20,7 @@ import {
 } from './options.js';
 import { checkProbes, logProbeInputsOnce, type ProbeBatch } from './probes.js';
 import { Reporter, type ReportOptions } from './report.js';
-import type { SummarySink } from './sink.js';
+import { checkSink, type SummarySink } from './sink.js';
 
 export interface ActivationOptions extends ReportOptions, OutputLabelOptions {
   /** Probes listed per channel in `activation_top/<layer>`, an integer >= 1; default 5. */
@@ -56,6 +56,7 @@ export async function logActivations(
   step: number,
   options: ActivationOptions = {},
 ): Promise<void> {
+  checkSink(writer);
   checkStep(step);
   checkProbes(probes);
   checkActivationOptions(options);

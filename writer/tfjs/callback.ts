@@ -26,7 +26,7 @@ import type { LayersModel } from './layers.js';
 import { checkBooleanOption, checkIntegerOption } from './options.js';
 import { checkProbes, probeInputs, type ProbeBatch } from './probes.js';
 import { Reporter } from './report.js';
-import type { SummarySink } from './sink.js';
+import { checkSink, type SummarySink } from './sink.js';
 import { checkWeightOptions, logWeights, type WeightOptions } from './weights.js';
 
 export interface CallbackOptions extends ActivationOptions, WeightOptions {
@@ -76,6 +76,7 @@ export class LensboardCallback extends tf.Callback {
     private readonly options: CallbackOptions = {},
   ) {
     super();
+    checkSink(writer);
     checkCallbackOptions(options);
     this.step = options.initialStep ?? 0;
     this.reporter = new Reporter(writer, options);

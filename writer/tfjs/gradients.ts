@@ -9,7 +9,7 @@ import { checkStep } from '../arguments.js';
 import { weightedLayers, type LayersModel } from './layers.js';
 import { checkOptionsObject, checkReportOptions } from './options.js';
 import { Reporter, type ReportOptions } from './report.js';
-import type { SummarySink } from './sink.js';
+import { checkSink, type SummarySink } from './sink.js';
 import { readAsFloat, weightPath } from './weights.js';
 
 /**
@@ -49,6 +49,7 @@ export async function logGradients(
     typeof args[1] === 'number'
       ? [undefined, ...(args as [tfjs.NamedTensorMap, number, ReportOptions?])]
       : (args as [LayersModel, tfjs.NamedTensorMap, number, ReportOptions?]);
+  checkSink(writer);
   checkStep(step);
   checkOptionsObject(options);
   checkReportOptions(options);

@@ -49,11 +49,14 @@ export class Reporter {
 
   /** Reports a failure of logging `what` (one item of `kind`); never throws. */
   error(kind: FailureKind, what: string, cause: unknown): void {
-    const error = new Error(`lensboard could not log ${what}: ${describe(cause)}`, { cause });
+    // Warnings carry no prefix (the console adds "lensboard: "); an error
+    // handed to onError stands alone, so it names lensboard itself.
+    const problem = `could not log ${what}: ${describe(cause)}`;
     if (!this.options.onError) {
-      this.warnOnce(`error:${kind}`, `${error.message} (further ${kind} failures are silent)`);
+      this.warnOnce(`error:${kind}`, `${problem} (further ${kind} failures are silent)`);
       return;
     }
+    const error = new Error(`lensboard ${problem}`, { cause });
     try {
       this.options.onError(error);
     } catch {

@@ -10,7 +10,7 @@ import { weightedLayers, type Layer, type LayersModel } from './layers.js';
 import { unitLabelsByLayer, type OutputLabelOptions } from './output-labels.js';
 import { checkBooleanOption, checkOptionsObject, checkReportOptions } from './options.js';
 import { Reporter, type ReportOptions } from './report.js';
-import type { SummarySink } from './sink.js';
+import { checkSink, type SummarySink } from './sink.js';
 import { logTemplates } from './templates.js';
 
 export interface WeightOptions extends ReportOptions, OutputLabelOptions {
@@ -36,6 +36,7 @@ export async function logWeights(
   step: number,
   options: WeightOptions = {},
 ): Promise<void> {
+  checkSink(writer);
   checkStep(step);
   checkWeightOptions(options);
   const reporter = new Reporter(writer, options);
