@@ -93,6 +93,13 @@ describe('binHistograms', () => {
     expect(binned.edges).toEqual([-1, 0, 1]);
   });
 
+  it('says a finite ±1e308 edge of a non-empty bucket is too large to place, not non-finite', () => {
+    const binned = binHistograms([unit(0), entry(1, [[-1e308, 1, 3]])], 2);
+    expect(binned.bad).toEqual([
+      { step: 1, reason: 'bucket edge -1e+308 of a non-empty bucket, too large to place' },
+    ]);
+  });
+
   it('shows 1000 zeros of a dead ReLU as one visible spike, with no NaN anywhere (B20)', () => {
     const binned = binHistograms([entry(0, [[0, 0, 1000]])], 5);
     expect(binned.edges.every(Number.isFinite)).toBe(true);

@@ -41,14 +41,19 @@ export interface BinnedHistograms {
 
 /**
  * The reason an entry cannot be drawn, or null when every value is finite and
- * every non-empty bucket lies within the sentinel limits.
+ * every non-empty bucket lies within the sentinel limits. A finite edge past
+ * them is said to be too large, never "not finite".
  */
 export function badReason(entry: HistogramEntry): string | null {
   for (const [left, right, count] of entry.buckets) {
     if (!Number.isFinite(count)) return `bucket count ${count}`;
     for (const edge of [left, right]) {
       const usable = count === 0 ? Number.isFinite(edge) : isUsableEdge(edge);
-      if (!usable) return `bucket edge ${edge}`;
+      if (!usable) {
+        return Number.isFinite(edge)
+          ? `bucket edge ${edge} of a non-empty bucket, too large to place`
+          : `bucket edge ${edge}`;
+      }
     }
   }
   return null;

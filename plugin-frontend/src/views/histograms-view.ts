@@ -130,7 +130,7 @@ export class LbHistogramsView extends ViewElement {
       ${
         data.bad.length
           ? html`<p class="warning">
-              Not drawn, values not finite:
+              Not drawn, values not finite or too large to place:
               ${data.bad.map((item) => `step ${item.step} (${item.reason})`).join('; ')}
             </p>`
           : nothing
