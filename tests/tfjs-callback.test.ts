@@ -272,6 +272,52 @@ describe('lensboardCallback diagnostics', () => {
     model.dispose();
   });
 
+  it(
+    "rejects probes whose shape does not fit the model option's input when made, " +
+      'naming probes.x, its shape and the input shape',
+    () => {
+      const model = tinyCnn();
+      const x = tf.zeros([2, 5, 5, 1]);
+      const before = tf.memory().numTensors;
+      expect(() =>
+        lensboardCallback(inertWriter, { model, probes: { x, ids: [0, 1], labels: [0, 1] } }),
+      ).toThrow(
+        "invalid probes.x: shape [2, 5, 5, 1] does not fit the model's input shape " +
+          '[null, 4, 4, 1] (want [probes, 4, 4, 1])',
+      );
+      expect(() =>
+        lensboardCallback(inertWriter, {
+          model,
+          probes: { x: [x, x], ids: [0, 1], labels: [0, 1] },
+        }),
+      ).toThrow('invalid probes.x: 2 tensor(s) for a model of 1 input(s) of shape [null, 4, 4, 1]');
+      expect(tf.memory().numTensors).toBe(before);
+      tf.dispose(x);
+      model.dispose();
+    },
+  );
+
+  it('takes probes of any shape when there is no model option, or the model is not built', () => {
+    // tfjs builds a Sequential as its first layer is added: only an empty one has no inputs.
+    const unbuilt = tf.sequential();
+    const x = tf.zeros([2, 3]);
+    const probes = { x, ids: [0, 1], labels: [0, 1] };
+    expect(() => lensboardCallback(inertWriter, { probes })).not.toThrow();
+    expect(() => lensboardCallback(inertWriter, { model: unbuilt, probes })).not.toThrow();
+    tf.dispose(x);
+    unbuilt.dispose();
+  });
+
+  it('takes probes that fit the model option, any size on its open axes', () => {
+    const model = tinyCnn();
+    const x = tf.zeros([3, 4, 4, 1]);
+    expect(() =>
+      lensboardCallback(inertWriter, { model, probes: { x, ids: [0, 1, 2], labels: [0, 1, 2] } }),
+    ).not.toThrow();
+    tf.dispose(x);
+    model.dispose();
+  });
+
   it('prefixes a console warning with "lensboard: " once', async () => {
     const warnings: string[] = [];
     const spy = vi.spyOn(console, 'warn').mockImplementation((line) => warnings.push(line));

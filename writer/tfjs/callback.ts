@@ -24,7 +24,7 @@ import { checkActivationOptions, logActivations, type ActivationOptions } from '
 import { tf } from './backend.js';
 import type { LayersModel } from './layers.js';
 import { checkBooleanOption, checkIntegerOption } from './options.js';
-import { checkProbes, probeInputs, type ProbeBatch } from './probes.js';
+import { checkProbes, checkProbesFitModel, probeInputs, type ProbeBatch } from './probes.js';
 import { Reporter } from './report.js';
 import { checkSink, type SummarySink } from './sink.js';
 import { checkWeightOptions, logWeights, type WeightOptions } from './weights.js';
@@ -202,6 +202,10 @@ function checkCallbackOptions(options: CallbackOptions): void {
   const model = options.model as Partial<LayersModel> | undefined;
   if (model !== undefined && (typeof model !== 'object' || !Array.isArray(model?.layers))) {
     throw new TypeError(`invalid model: ${describe(model)} (want a tfjs LayersModel)`);
+  }
+  // A model from setModel is only known during fit; its mismatch is reported there.
+  if (model !== undefined && options.probes !== undefined) {
+    checkProbesFitModel(options.probes, model as LayersModel);
   }
 }
 

@@ -53,8 +53,7 @@ export function checkProbes(probes: ProbeBatch): void {
   const inputs = checkedInputs(probes.x);
   const count = inputs[0].shape[0];
   for (const [index, input] of inputs.entries()) {
-    const name =
-      inputs.length === 1 && !Array.isArray(probes.x) ? 'probes.x' : `probes.x[${index}]`;
+    const name = probeInputName(probes, index);
     if (input.isDisposed) {
       throw new TypeError(`invalid ${name}: the tensor is disposed (keep it until training ends)`);
     }
@@ -65,6 +64,51 @@ export function checkProbes(probes: ProbeBatch): void {
     }
   }
   for (const field of ['ids', 'labels'] as const) checkPerProbe(field, probes[field], count);
+}
+
+/** `probes.x` for a single tensor, `probes.x[i]` for one of a list. */
+function probeInputName(probes: ProbeBatch, index: number): string {
+  return Array.isArray(probes.x) ? `probes.x[${index}]` : 'probes.x';
+}
+
+/**
+ * Throws when probes already checked by `checkProbes` cannot be fed to
+ * `model`: another number of inputs, or a shape that differs from an input's
+ * on a size the model fixes (its `null` sizes take any size; axis 0 is the
+ * probes' count, never checked). Left unchecked, each snapshot's predict would fail and
+ * fit would only warn. A model not built yet has no input shape to check.
+ */
+export function checkProbesFitModel(probes: ProbeBatch, model: LayersModel): void {
+  const wanted = (model.inputs as tfjs.SymbolicTensor[] | undefined)?.map((input) => input.shape);
+  if (!wanted || wanted.length === 0) return;
+  const inputs = probeInputs(probes);
+  const shown = wanted.map(showShape).join(', ');
+  if (inputs.length !== wanted.length) {
+    throw new RangeError(
+      `invalid probes.x: ${inputs.length} tensor(s) for a model of ${wanted.length} input(s) ` +
+        `of shape ${shown} (want one tensor per input, in the model's input order)`,
+    );
+  }
+  inputs.forEach((input, index) => {
+    const want = wanted[index];
+    const fits =
+      input.shape.length === want.length &&
+      want.every((size, axis) => axis === 0 || size == null || size === input.shape[axis]);
+    if (fits) return;
+    throw new RangeError(
+      `invalid ${probeInputName(probes, index)}: shape ${showShape(input.shape)} does not fit ` +
+        `the model's input shape ${showShape(want)} ` +
+        `(want [probes, ${want
+          .slice(1)
+          .map((size) => size ?? 'any')
+          .join(', ')}])`,
+    );
+  });
+}
+
+/** A shape as tfjs prints it, `null` for a size left open. */
+function showShape(shape: readonly (number | null)[]): string {
+  return `[${shape.map((size) => size ?? 'null').join(', ')}]`;
 }
 
 function checkedInputs(x: unknown): tfjs.Tensor[] {
