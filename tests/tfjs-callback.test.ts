@@ -258,7 +258,7 @@ describe('lensboardCallback diagnostics', () => {
     expect(() => lensboardCallback(writer as never)).toThrow(message);
   });
 
-  it('rejects a non-writer in logActivations, logWeights and logGradients before logging', async () => {
+  it('rejects a non-writer in logActivations, logWeights and logGradients', async () => {
     const model = tinyCnn();
     const x = tf.zeros([1, 4, 4, 1]);
     const probes = { x, ids: [0], labels: [0] };

@@ -379,7 +379,7 @@ describe('B30a: the raw tensor cap', () => {
 });
 
 describe('bad arguments', () => {
-  const cases: [string, (writer: SummaryWriter) => void, RegExp][] = [
+  const cases: [string, (writer: SummaryWriter) => void, RegExp | string][] = [
     ['an empty tag', (w) => w.scalar('', 1, 0), /invalid tag: ""/],
     ['a non-string tag', (w) => w.scalar(7 as unknown as string, 1, 0), /invalid tag: 7/],
     ['a NaN step', (w) => w.scalar('loss', 1, NaN), /invalid step: NaN/],
@@ -503,12 +503,14 @@ describe('bad arguments', () => {
     [
       'a description given as tensor metadata, where it would be dropped',
       (w) => w.tensor('t', [1], [1], 0, { description: 'x' } as TensorMetadata),
-      /invalid metadata: \{ description: "x" \} \(unknown key "description"; description is an option: pass it in options, the argument after metadata\)/,
+      'invalid metadata: { description: "x" } (unknown key "description"; ' +
+        'description is an option: pass it in options, the argument after metadata)',
     ],
     [
       'an unknown tensor metadata field',
       (w) => w.tensor('t', [1], [1], 0, { layer: 'conv1' } as TensorMetadata),
-      /invalid metadata: \{ layer: "conv1" \} \(unknown key "layer"; want keys among version, role, layerName/,
+      'invalid metadata: { layer: "conv1" } (unknown key "layer"; ' +
+        'want keys among version, role, layerName',
     ],
     ...(
       [
@@ -525,7 +527,8 @@ describe('bad arguments', () => {
     [
       'a misspelt histogram option',
       (w) => w.histogram('h', [1], 0, { bucket: 5 } as never),
-      /invalid options: \{ bucket: 5 \} \(unknown key "bucket"; want keys among description, displayName, wallTime, buckets\)/,
+      'invalid options: { bucket: 5 } (unknown key "bucket"; ' +
+        'want keys among description, displayName, wallTime, buckets)',
     ],
     [
       "an option of another kind (an image's scaling for a text)",

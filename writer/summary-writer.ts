@@ -159,8 +159,8 @@ export class SummaryWriter {
   /**
    * Checks the shared arguments and options before building the value, so bad
    * calls fail cheaply and every kind refuses a bad option alike (an unknown
-   * key included: it would be dropped without a word); the tag's metadata counts as stated only once the
-   * event is queued.
+   * key included: it would be dropped without a word); the tag's metadata
+   * counts as stated only once the event is queued.
    */
   private emit(
     tag: string,
