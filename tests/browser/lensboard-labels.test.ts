@@ -37,6 +37,13 @@ async function writeLogdir(dir: string): Promise<void> {
   );
   await images.close();
 
+  // A grid whose colour scale moves: each step restates its description.
+  const grids = new SummaryWriter(join(dir, 'grids'));
+  [1, 2].forEach((white, step) =>
+    grids.image('scaled_grid', digitImage(step), step, { description: `white = ${white}` }),
+  );
+  await grids.close();
+
   const expert = new SummaryWriter(join(dir, EXPERT), { workerRank: 1, worldSize: 2 });
   const probe = { probeIds: [7, 9, 11], probeLabels: [6, 8, 0] };
   expert.tensor('probes/input', new Float32Array(48).fill(0.5), [3, 4, 4, 1], 0, {
@@ -96,6 +103,24 @@ describe('what the viewer names', () => {
       .poll(() => page.locator('lb-step-control .muted').textContent())
       .toContain('all 1 step loaded (4 values)');
     await screenshot(page, 'labels-images-one-step');
+  });
+
+  it("captions the shown step with its own description, never the first step's", async () => {
+    const { page } = browser;
+    await page.goto(`${base}/?view=images&run=grids&tag=scaled_grid&step=1`);
+    const panel = page.locator('lb-images-view section[data-tag="scaled_grid"]');
+    await expect.poll(() => panel.locator('img').count()).toBe(1);
+    const captions = (await panel.locator('.caption').allTextContents()).join(' | ');
+    expect(captions).toContain('white = 2');
+    expect(captions).not.toContain('white = 1');
+
+    await page.goto(`${base}/?view=images&run=grids&tag=scaled_grid&step=0`);
+    await expect
+      .poll(async () => (await panel.locator('.caption').allTextContents()).join(' | '))
+      .toContain('white = 1');
+    expect((await panel.locator('.caption').allTextContents()).join(' | ')).not.toContain(
+      'white = 2',
+    );
   });
 
   it("names predictions by the output layer's unit labels and probes by their id", async () => {

@@ -144,21 +144,28 @@ export class LbImagesView extends ViewElement {
   }
 
   private renderPanel(panel: TagPanel<ImageEntry>) {
+    // The tag's description is its first value's; once a shown image says
+    // another (a colour scale that moved), each image carries its own instead,
+    // so no caption on screen describes a step that is not shown.
+    const shown = panel.series.flatMap((series) => entriesAt(series.entries, this.step));
+    const uniform = shown.every(
+      (entry) => describedBy(entry, panel.info) === panel.info.description,
+    );
     return html`<section data-tag=${panel.tag}>
       <h3 class="tag" title=${panel.tag}>${panel.info.displayName || panel.tag}</h3>
       ${
-        panel.info.description
+        panel.info.description && uniform
           ? html`<div class="caption">${panel.info.description}</div>`
           : nothing
       }
-      ${panel.series.map((series) => this.renderRun(series, panel.info))}
+      ${panel.series.map((series) => this.renderRun(series, panel.info, uniform))}
       ${panel.failures.map(({ run, error }) =>
         errorMessage(`the images of run ${quoted(run)}`, error),
       )}
     </section>`;
   }
 
-  private renderRun(series: Series<ImageEntry>, info: TagInfo) {
+  private renderRun(series: Series<ImageEntry>, info: TagInfo, uniform: boolean) {
     const entries = entriesAt(series.entries, this.step);
     if (entries.length === 0) return nothing;
     const { step, width, height } = entries[0];
@@ -170,18 +177,24 @@ export class LbImagesView extends ViewElement {
         ${width}×${height}
       </div>
       <div class="images">
-        ${entries.map((entry) => this.renderEntry(series, entry, info, images))}
+        ${entries.map((entry) => this.renderEntry(series, entry, info, images, uniform))}
       </div>
     </div>`;
   }
 
-  /** One event's images, captioned with the event's own description when it has one. */
-  private renderEntry(series: Series<ImageEntry>, entry: ImageEntry, info: TagInfo, of: number) {
-    const own = entry.description !== undefined && entry.description !== info.description;
+  /** One event's images, captioned with their description unless the panel's caption says it. */
+  private renderEntry(
+    series: Series<ImageEntry>,
+    entry: ImageEntry,
+    info: TagInfo,
+    of: number,
+    uniform: boolean,
+  ) {
+    const caption = uniform ? undefined : describedBy(entry, info);
     const indices = Array.from({ length: entry.count }, (_, i) => i);
     return html`<figure data-entry=${entry.id ?? ''}>
       ${indices.map((index) => this.renderImage(series, entry, index, of))}
-      ${own ? html`<figcaption class="caption">${entry.description}</figcaption>` : nothing}
+      ${caption ? html`<figcaption class="caption">${caption}</figcaption>` : nothing}
     </figure>`;
   }
 
@@ -217,4 +230,9 @@ declare global {
   interface HTMLElementTagNameMap {
     'lb-images-view': LbImagesView;
   }
+}
+
+/** What describes an entry: its own description, else the tag's, which it then shares. */
+function describedBy(entry: ImageEntry, info: TagInfo): string | undefined {
+  return entry.description ?? (info.description || undefined);
 }
