@@ -80,6 +80,15 @@ describe('step control', () => {
     expect(parseStep('12.5')).toEqual({ error: 'invalid step: "12.5" (want an integer)' });
     expect(parseStep('NaN')).toEqual({ error: 'invalid step: "NaN" (want an integer)' });
   });
+
+  it('reads typed steps as decimal digits only and names a step out of range', () => {
+    expect(parseStep('-5')).toEqual({ step: -5 });
+    expect(parseStep('0x10')).toEqual({ error: 'invalid step: "0x10" (want an integer)' });
+    expect(parseStep('1e3')).toEqual({ error: 'invalid step: "1e3" (want an integer)' });
+    expect(parseStep('99999999999999999999')).toEqual({
+      error: 'invalid step: "99999999999999999999" (out of range: steps are below 2^53)',
+    });
+  });
 });
 
 function run(name: string, lastStep: number | null): RunInfo {

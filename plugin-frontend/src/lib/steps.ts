@@ -78,11 +78,19 @@ export function valueCounts(series: readonly Series<Entry>[]): { kept: number; t
   return largest;
 }
 
-/** Parses a typed step; an error message in the "invalid step: NaN" tone when unusable. */
+/**
+ * Parses a typed step: plain decimal digits with an optional minus, as steps
+ * are written, so `0x10` or `1e3` are not read as other numbers. An error
+ * message in the "invalid step: NaN" tone when unusable.
+ */
 export function parseStep(text: string): { step: number } | { error: string } {
-  const value = Number(text.trim());
-  if (text.trim() === '' || !Number.isSafeInteger(value)) {
+  const trimmed = text.trim();
+  if (!/^-?\d+$/.test(trimmed)) {
     return { error: `invalid step: ${JSON.stringify(text)} (want an integer)` };
+  }
+  const value = Number(trimmed);
+  if (!Number.isSafeInteger(value)) {
+    return { error: `invalid step: ${JSON.stringify(text)} (out of range: steps are below 2^53)` };
   }
   return { step: value };
 }
