@@ -26,12 +26,15 @@ interface Run {
   closed: Promise<number | null>;
 }
 
-/** `main.ts` in one Node process (no tsx wrapper in between, so signals reach it). */
-function start(args: string[], logdir: string): Run {
+/**
+ * `main.ts` in one Node process (no tsx wrapper in between, so signals reach
+ * it); with `group`, the leader of a process group of its own and its workers.
+ */
+function start(args: string[], logdir: string, group = false): Run {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', 'examples/mnist/main.ts', '--logdir', logdir, ...args],
-    { cwd: REPO_ROOT },
+    { cwd: REPO_ROOT, detached: group },
   );
   let stdout = '';
   let stderr = '';
@@ -117,6 +120,25 @@ describe('a job whose viewer host is not an address of this machine', () => {
     expect(run.stderr()).toContain('give an address of this machine with --host');
     expect(run.stderr()).not.toContain('choose another port');
     expect(run.stdout()).toMatch(/linear fedavg: test accuracy [\d.]+% on 10000 images/);
+  });
+});
+
+describe.each([
+  ['SIGTERM', 143, 'the coordinator'],
+  ['SIGINT', 130, 'the coordinator'],
+  ['SIGTERM', 143, 'the whole process group'],
+] as const)('a job stopped by %s (exit %i) sent to %s', (signal, status, target) => {
+  it('says it was interrupted by that signal, with no worker failed', async () => {
+    // CNN experts: one request is 10 local steps, seconds of work per worker.
+    const args = ['--mode', 'experts', '--steps', '1000', '--train-size', '400', '--no-serve'];
+    const group = target === 'the whole process group';
+    const run = start(args, tempLogdir(), group);
+    await until(() => /10\/1000 steps/.test(run.stderr()), 'the first round');
+    process.kill(group ? -run.child.pid! : run.child.pid!, signal);
+
+    expect(await run.closed).toBe(status);
+    expect(run.stderr()).toContain(`interrupted by ${signal}: workers stopped, logs flushed`);
+    expect(run.stderr()).not.toContain('failed');
   });
 });
 

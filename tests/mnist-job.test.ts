@@ -1,6 +1,7 @@
 // The distributed MNIST job end to end, on two real worker processes and a
 // few hundred images: what each mode guarantees, what lands on disk, how the
-// job stops when a worker dies, and how a worker ends when its coordinator goes.
+// job stops when a worker dies (or is only part of a stop by the same signal),
+// and how a worker ends when its coordinator goes.
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -16,7 +17,8 @@ import { jobOptions, type JobSettings } from '../examples/mnist/job-options.js';
 import type { Reply, ReplyOf, Request, WorkerConfig } from '../examples/mnist/messages.js';
 import { CONCAT_LAYER, readWeights } from '../examples/mnist/models.js';
 import type { Envelope, ProcessTransport } from '../examples/mnist/process-transport.js';
-import type { Transport } from '../examples/mnist/transport.js';
+import { WorkerFailure, type Transport } from '../examples/mnist/transport.js';
+import { JobInterrupted } from '../examples/mnist/job-context.js';
 
 function tinyJob(settings: Pick<JobSettings, 'mode' | 'model'> & Partial<JobSettings>) {
   return jobOptions({
@@ -33,6 +35,24 @@ function tinyJob(settings: Pick<JobSettings, 'mode' | 'model'> & Partial<JobSett
     probesPerClass: 1,
     ...settings,
   });
+}
+
+/** False once `pid` has exited and been reaped (a zombie still answers signal 0). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (let waited = 0; waited < 20_000; waited += 20) {
+    if (check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`timed out waiting for ${what}`);
 }
 
 /** Every event in a directory's event files, decoded; throws on any bad record. */
@@ -205,6 +225,35 @@ describe('a worker that dies', () => {
     expect(global).toContain('divergence/worker-1/classes');
     expect(tagsIn(path.join(options.logdir, options.run, 'worker-0'))).toContain('batch/loss');
   });
+});
+
+describe('a worker killed by a signal', () => {
+  it.each([
+    [undefined, /^worker 1 failed: process \d+ killed by SIGTERM$/],
+    ['SIGINT', /^worker 1 failed: process \d+ killed by SIGTERM$/],
+    ['SIGTERM', /^interrupted$/],
+  ] as const)(
+    'while the coordinator is stopped by %s ends the job with %s',
+    async (stop, message) => {
+      const options = tinyJob({ mode: 'fedavg', model: 'linear', steps: 40, localSteps: 2 });
+      const abort = new AbortController();
+      const job = runJob(options, {
+        signal: abort.signal,
+        afterRound: async (transport, step) => {
+          if (step !== 4) return;
+          const pid = (transport as ProcessTransport).pids[1];
+          process.kill(pid, 'SIGTERM');
+          // As with a signal to the process group, the coordinator's handler
+          // runs first; the job learns of the worker's death at its next request.
+          if (stop) abort.abort(stop);
+          await until(() => !isAlive(pid), `worker 1 (pid ${pid}) to be reaped`);
+          await transport.request(1, { kind: 'get-weights' });
+        },
+      });
+      await expect(job).rejects.toThrow(message);
+      await expect(job).rejects.toBeInstanceOf(stop === 'SIGTERM' ? JobInterrupted : WorkerFailure);
+    },
+  );
 });
 
 describe('a worker whose coordinator disconnects', () => {

@@ -19,6 +19,7 @@ import { runFedAvg } from './modes/fedavg.js';
 import { runSync } from './modes/sync.js';
 import { firstOfEachClass, partition, seededRandom, shuffle, type Shard } from './partition.js';
 import { ProcessTransport } from './process-transport.js';
+import { WorkerFailure } from './transport.js';
 import { tf } from './tf.js';
 import type { TestResult } from './evaluate.js';
 
@@ -116,6 +117,8 @@ export async function runJob(options: JobOptions, hooks: JobHooks = {}): Promise
     };
   } catch (error) {
     await stopWorkers(transport, error);
+    if (endedByTheStop(error, hooks.signal))
+      throw new JobInterrupted('interrupted', { cause: error });
     throw error;
   } finally {
     tf.dispose(ctx.probes.x);
@@ -142,6 +145,21 @@ async function stopWorkers(transport: ProcessTransport, error: unknown): Promise
   const grace = setTimeout(() => void transport.kill(), CLOSE_GRACE_MS);
   await transport.close().catch(() => transport.kill());
   clearTimeout(grace);
+}
+
+/**
+ * True when a worker died of the very signal that is stopping the job: sent to
+ * the whole process group (by `timeout`, a supervisor, a terminal), it reaches
+ * each worker as well as the coordinator. The coordinator's own handler has run
+ * by then: its signal arrived before the worker could flush, die and be reaped.
+ */
+function endedByTheStop(error: unknown, signal: AbortSignal | undefined): boolean {
+  return (
+    error instanceof WorkerFailure &&
+    error.signal !== undefined &&
+    signal?.aborted === true &&
+    signal.reason === error.signal
+  );
 }
 
 function workerConfig(

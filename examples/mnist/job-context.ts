@@ -30,7 +30,11 @@ export interface JobHooks {
   afterRound?: (transport: Transport, step: number) => Promise<void>;
   /** Awaited with the combined model before the workers close. */
   beforeClose?: (transport: Transport, combined: tfjs.LayersModel) => Promise<void>;
-  /** Stops the job between rounds; everything logged so far is flushed. */
+  /**
+   * Stops the job between rounds; everything logged so far is flushed. When
+   * its reason is the name of the signal that stopped the coordinator, a
+   * worker killed by that same signal is part of the stop, not a failure.
+   */
   signal?: AbortSignal;
 }
 

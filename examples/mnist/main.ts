@@ -80,12 +80,20 @@ async function trainAll(flags: Flags, signal: AbortSignal): Promise<JobResult[]>
   return results;
 }
 
-/** Resolves on the first SIGINT or SIGTERM; a second one ends the process at once. */
+type StopSignal = 'SIGINT' | 'SIGTERM';
+
+/** 128 plus the signal's number: what shells and supervisors read as "stopped by it". */
+const SIGNAL_EXIT: Record<StopSignal, number> = { SIGINT: 130, SIGTERM: 143 };
+
+/**
+ * Resolves on the first SIGINT or SIGTERM, having aborted with the signal's
+ * name as the reason; a second one ends the process at once.
+ */
 function onInterrupt(abort: AbortController): Promise<void> {
   return new Promise((resolve) => {
-    const handler = () => {
-      if (abort.signal.aborted) process.exit(130);
-      abort.abort();
+    const handler = (signal: StopSignal) => {
+      if (abort.signal.aborted) process.exit(SIGNAL_EXIT[signal]);
+      abort.abort(signal);
       resolve();
     };
     process.on('SIGINT', handler);
@@ -127,11 +135,14 @@ async function main(): Promise<void> {
       await interrupted;
     }
   } catch (error) {
-    if (error instanceof JobInterrupted)
-      console.error('interrupted: workers stopped, logs flushed');
-    else
+    if (error instanceof JobInterrupted) {
+      const signal = abort.signal.reason as StopSignal;
+      console.error(`interrupted by ${signal}: workers stopped, logs flushed`);
+      process.exitCode = SIGNAL_EXIT[signal];
+    } else {
       console.error(`job stopped: ${(error as Error).message}; everything logged so far is kept`);
-    process.exitCode = error instanceof JobInterrupted ? 130 : 1;
+      process.exitCode = 1;
+    }
   } finally {
     await viewer?.close();
   }

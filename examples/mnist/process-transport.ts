@@ -105,7 +105,7 @@ export class ProcessTransport implements Transport {
     child.on('exit', (code, signal) => {
       if (this.closing && code === 0) return;
       const how = signal ? `killed by ${signal}` : `exited with code ${code}`;
-      this.fail(new WorkerFailure(rank, `process ${child.pid} ${how}`));
+      this.fail(new WorkerFailure(rank, `process ${child.pid} ${how}`, signal ?? undefined));
     });
     return child;
   }

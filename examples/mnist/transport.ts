@@ -31,6 +31,8 @@ export class WorkerFailure extends Error {
   constructor(
     readonly rank: number,
     readonly reason: string,
+    /** The signal that ended the worker's process, when one did. */
+    readonly signal?: NodeJS.Signals,
   ) {
     super(`worker ${rank} failed: ${reason}`);
   }
