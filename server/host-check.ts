@@ -73,7 +73,7 @@ export const loopbackHostsOnly: RequestHandler = function loopbackHostsOnly(req,
   );
 };
 
-/** `[literal]` is ::1, or an IPv4-mapped 127.x.x.x, in any spelling the URL parser canonicalises. */
+/** `[literal]` is ::1, or an IPv4-mapped 127.x.x.x, in any spelling the URL parser keeps. */
 function isLoopbackV6(bracketed: string): boolean {
   let canonical: string;
   try {

@@ -1,9 +1,9 @@
 /**
  * `npm start` as a user meets it, run from source as real processes: a bad
  * flag stops it before it prints anything else; a taken viewer port, or a
- * host it cannot bind, is named while training goes on; tfjs's banner is not repeated after the job's own
- * line; and workers whose coordinator is killed leave quietly, their logs on
- * disk.
+ * host it cannot bind, is named while training goes on; tfjs's banner is not
+ * repeated after the job's own line; and workers whose coordinator is killed
+ * leave quietly, their logs on disk.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync } from 'node:fs';

@@ -104,7 +104,8 @@ const SHOWN_CHARACTERS = 60;
  */
 export function describe(value: unknown, depth = 0): string {
   if (typeof value === 'string') {
-    const shown = value.length > SHOWN_CHARACTERS ? `${value.slice(0, SHOWN_CHARACTERS)}…` : value;
+    const cut = value.length > SHOWN_CHARACTERS;
+    const shown = cut ? `${value.slice(0, SHOWN_CHARACTERS)}…` : value;
     return JSON.stringify(shown);
   }
   if (typeof value === 'bigint') return `${value}n`;

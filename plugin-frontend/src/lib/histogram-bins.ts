@@ -59,7 +59,7 @@ export function badReason(entry: HistogramEntry): string | null {
   return null;
 }
 
-/** How a step's label on the ridge view is drawn: a bad step's mark, the step on screen, or an end. */
+/** How a step's label beside the ridges is drawn: a bad step's mark, the shown step, or an end. */
 export type RidgeLabelKind = 'bad' | 'shown' | 'end';
 
 export interface RidgeLabel {
