@@ -6,7 +6,7 @@ import {
   type RunScalars,
 } from '../plugin-frontend/src/lib/scalar-plot.js';
 import type { ScalarPoint } from '../plugin-frontend/src/api-types.js';
-import { axisSize, tickIncrements } from '../plugin-frontend/src/lib/axis.js';
+import { axisSize, flatRange, tickIncrements } from '../plugin-frontend/src/lib/axis.js';
 import { formatTick, formatValue } from '../plugin-frontend/src/lib/format.js';
 
 function points(values: number[], segment = 0, firstStep = 0): ScalarPoint[] {
@@ -146,5 +146,13 @@ describe('numeric axes', () => {
     expect(axisSize([20, 48.4, 30], 'y', 12, 36)).toBe(Math.ceil(48.4 + 19));
     expect(axisSize([2], 'y', 12, 36)).toBe(36);
     expect(axisSize([400], 'x', 12, 30)).toBe(31);
+  });
+
+  it('centres a series that never changes, all zeros included, instead of a 0..100 axis', () => {
+    expect(flatRange(0, 0)).toEqual([-1, 1]);
+    expect(flatRange(0.5, 0.5)).toEqual([0.45, 0.55]);
+    expect(flatRange(-20, -20)).toEqual([-22, -18]);
+    expect(flatRange(0, 1)).toBeNull();
+    expect(flatRange(null, null)).toBeNull();
   });
 });

@@ -17,7 +17,7 @@ import {
   type ScalarPlot,
 } from '../lib/scalar-plot.js';
 import { MARK_CHART_DRAWN, mark } from '../lib/perf.js';
-import { fittedAxis, numericAxis } from '../lib/axis.js';
+import { fittedAxis, flatRange, numericAxis, VALUE_PADDING } from '../lib/axis.js';
 import { formatValue } from '../lib/format.js';
 
 interface ReadoutRow {
@@ -198,7 +198,13 @@ export class LbScalarChart extends LitElement {
       cursor: { points: { show: false }, drag: { x: true, y: false } },
       scales: {
         x: { time: this.options.xAxis === 'wall' },
-        y: this.options.logY ? { distr: 3 } : { auto: true },
+        y: this.options.logY
+          ? { distr: 3 }
+          : {
+              auto: true,
+              range: (_chart, min, max) =>
+                flatRange(min, max) ?? uPlot.rangeNum(min, max, VALUE_PADDING),
+            },
       },
       axes: [
         this.xAxis(),

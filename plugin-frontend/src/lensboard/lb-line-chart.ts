@@ -9,7 +9,7 @@ import { LitElement, css, html, unsafeCSS, type PropertyValues } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
 import uPlot from 'uplot';
 import uPlotCss from 'uplot/dist/uPlot.min.css?inline';
-import { numericAxis } from '../lib/axis.js';
+import { flatRange, numericAxis, VALUE_PADDING } from '../lib/axis.js';
 import { buildScalarPlot, type RunScalars, type ScalarPlot } from '../lib/scalar-plot.js';
 
 @customElement('lb-line-chart')
@@ -66,7 +66,13 @@ export class LbLineChart extends LitElement {
     return {
       width: this.width,
       height: this.height,
-      scales: { x: { time: false } },
+      scales: {
+        x: { time: false },
+        y: {
+          range: (_chart, min, max) =>
+            flatRange(min, max) ?? uPlot.rangeNum(min, max, VALUE_PADDING),
+        },
+      },
       axes: [numericAxis('x'), numericAxis('y')],
       // A legend of names only: live values read "--" until the pointer is over the chart.
       legend: { live: false },

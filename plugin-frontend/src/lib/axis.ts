@@ -85,3 +85,21 @@ export function fittedAxis(side: 'x' | 'y', extra: uPlot.Axis = {}): uPlot.Axis 
     ...extra,
   };
 }
+
+/**
+ * The value range of a series that never changes (a divergence of exactly 0,
+ * a constant learning rate): uPlot would show 0..100 for all zeros, so the
+ * value is centred with a margin of a tenth of its size, or of 1 for zero.
+ * Null when the values vary (or there are none), for the chart's usual range.
+ */
+export function flatRange(min: number | null, max: number | null): [number, number] | null {
+  if (min === null || max === null || min !== max || !Number.isFinite(min)) return null;
+  const margin = Math.abs(min) / 10 || 1;
+  return [min - margin, max + margin];
+}
+
+/** uPlot's own padding of a linear value axis: a tenth of the range, never past 0 softly. */
+export const VALUE_PADDING: uPlot.Range.Config = {
+  min: { pad: 0.1, soft: 0, mode: 3 },
+  max: { pad: 0.1, soft: 0, mode: 3 },
+};
