@@ -66,6 +66,9 @@ interface WeightPanel {
   detail(unit: number): { maps: MapRef[]; names: string[]; title: string };
 }
 
+/** What a panel of the difference view says it shows. */
+const DIFFERENCE_NOTE = 'difference from the workers\u2019 average';
+
 @customElement('lb-weights-view')
 export class LbWeightsView extends ViewElement {
   static override styles = [
@@ -276,7 +279,7 @@ export class LbWeightsView extends ViewElement {
       !frame.averagedOver
         ? ''
         : frame.differenced.has(tag)
-          ? 'difference from the workers\u2019 average'
+          ? DIFFERENCE_NOTE
           : 'as logged: the workers do not log this layer';
     // Templates come in model order: the last is the output layer, whose units are classes.
     const last = catalog.templates.length - 1;
@@ -329,6 +332,11 @@ export class LbWeightsView extends ViewElement {
       </section>`;
     const panel = layout(tensor);
     const scale = symmetricScale(mergeRanges(panel.maps.map(mapRange)));
+    // A difference of exactly 0 everywhere (an averaged model at an averaging
+    // step) draws as one blank colour: say it, or the view looks broken.
+    if (what === DIFFERENCE_NOTE && tensor.values.every((value) => value === 0)) {
+      what = `${what}: identical, every difference is 0`;
+    }
     const selected = this.state.tag === named.tag ? this.state.channel : null;
     const detail = selected !== null && selected < panel.units ? panel.detail(selected) : null;
     const pick = (unit: number) =>
