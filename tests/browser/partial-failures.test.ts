@@ -4,20 +4,12 @@
  * shows its error in words in its own place, in every view, while the other
  * tags of the same runs are drawn.
  */
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SummaryWriter } from '../../writer/index.js';
-import {
-  inkedPixels,
-  launchBrowser,
-  screenshot,
-  startServer,
-  tempLogdir,
-  type Browser,
-  type RunningServer,
-} from './harness.js';
+import { inkedPixels, screenshot } from './harness.js';
+import { useViewer } from './viewer-fixture.js';
 
 /** Too long for a request line: Node answers 431 before any route sees it. */
 const LONG = 'x'.repeat(100_000);
@@ -75,98 +67,83 @@ function errors(page: Page, view: string) {
 }
 
 describe('a series that cannot be loaded', () => {
-  let logdir: string;
-  let server: RunningServer;
-  let browser: Browser;
-  let page: Page;
-
-  beforeAll(async () => {
-    logdir = tempLogdir('partial');
-    await writeLogdir(logdir);
-    server = await startServer(logdir);
-    browser = await launchBrowser();
-    page = browser.page;
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (logdir) rmSync(logdir, { recursive: true, force: true });
-  });
+  const viewer = useViewer('partial', writeLogdir);
 
   it('shows its error in place of its scalar chart while the other charts draw', async () => {
-    await page.goto(`${server.url}/?run=alpha&run=beta`);
+    await viewer.page.goto(`${viewer.url}/?run=alpha&run=beta`);
     await expect
-      .poll(() => errors(page, 'lb-scalars-view'))
+      .poll(() => errors(viewer.page, 'lb-scalars-view'))
       .toEqual([expect.stringContaining(`Could not load this tag of run "alpha": ${TOO_LARGE}`)]);
-    const loss = page.locator('lb-scalars-view section[data-tag="loss"] lb-scalar-chart');
+    const loss = viewer.page.locator('lb-scalars-view section[data-tag="loss"] lb-scalar-chart');
     await expect
-      .poll(async () => (await inkedPixels(page, 'lb-scalar-chart'))[0])
+      .poll(async () => (await inkedPixels(viewer.page, 'lb-scalar-chart'))[0])
       .toBeGreaterThan(500);
     expect(await loss.count()).toBe(1);
     // The tag is cut to a few lines, not 100,000 characters filling the page.
-    const heading = page.locator('lb-scalars-view section').nth(1).locator('h3');
+    const heading = viewer.page.locator('lb-scalars-view section').nth(1).locator('h3');
     expect((await heading.boundingBox())!.height).toBeLessThan(80);
-    await screenshot(page, 'partial-scalars');
+    await screenshot(viewer.page, 'partial-scalars');
   });
 
   it('shows its error in place of its histogram while the other histogram draws', async () => {
-    await page.goto(`${server.url}/?view=histograms&run=alpha`);
+    await viewer.page.goto(`${viewer.url}/?view=histograms&run=alpha`);
     await expect
-      .poll(() => errors(page, 'lb-histograms-view'))
+      .poll(() => errors(viewer.page, 'lb-histograms-view'))
       .toEqual([expect.stringContaining(`the histograms of run "alpha": ${TOO_LARGE}`)]);
     await expect
-      .poll(async () => (await inkedPixels(page, 'lb-histogram-chart'))[0])
+      .poll(async () => (await inkedPixels(viewer.page, 'lb-histogram-chart'))[0])
       .toBeGreaterThan(200);
   });
 
   it('shows its error in place of its text while the other text shows', async () => {
-    await page.goto(`${server.url}/?view=text&run=alpha`);
+    await viewer.page.goto(`${viewer.url}/?view=text&run=alpha`);
     await expect
-      .poll(() => errors(page, 'lb-text-view'))
+      .poll(() => errors(viewer.page, 'lb-text-view'))
       .toEqual([expect.stringContaining(`the text of run "alpha": ${TOO_LARGE}`)]);
-    expect(await page.locator('lb-text-view pre').allTextContents()).toEqual(['a note']);
+    expect(await viewer.page.locator('lb-text-view pre').allTextContents()).toEqual(['a note']);
   });
 
   it('shows its error in place of its images while the other image shows', async () => {
-    await page.goto(`${server.url}/?view=images&run=alpha`);
+    await viewer.page.goto(`${viewer.url}/?view=images&run=alpha`);
     await expect
-      .poll(() => errors(page, 'lb-images-view'))
+      .poll(() => errors(viewer.page, 'lb-images-view'))
       .toEqual([expect.stringContaining(`the images of run "alpha": ${TOO_LARGE}`)]);
-    expect(await page.locator('lb-images-view img').count()).toBe(1);
+    expect(await viewer.page.locator('lb-images-view img').count()).toBe(1);
   });
 
   it("shows a layer's error in its place while the other layers' activations draw", async () => {
-    await page.goto(`${server.url}/?view=activations&worker=job/worker-0`);
+    await viewer.page.goto(`${viewer.url}/?view=activations&worker=job/worker-0`);
     await expect
-      .poll(() => errors(page, 'lb-activations-view'))
+      .poll(() => errors(viewer.page, 'lb-activations-view'))
       .toEqual([expect.stringContaining(TOO_LARGE)]);
-    const ok = page.locator('lb-activations-view section[data-layer="ok"] lb-map-grid');
+    const ok = viewer.page.locator('lb-activations-view section[data-layer="ok"] lb-map-grid');
     await expect.poll(() => ok.count()).toBe(1);
-    expect(await page.locator('lb-activations-view lb-probe-strip button').count()).toBe(2);
-    await screenshot(page, 'partial-activations');
+    expect(await viewer.page.locator('lb-activations-view lb-probe-strip button').count()).toBe(2);
+    await screenshot(viewer.page, 'partial-activations');
   });
 
   it("shows a template's error in its place while the other templates draw", async () => {
-    await page.goto(`${server.url}/?view=weights&worker=job/worker-0`);
+    await viewer.page.goto(`${viewer.url}/?view=weights&worker=job/worker-0`);
     await expect
-      .poll(() => errors(page, 'lb-weights-view'))
+      .poll(() => errors(viewer.page, 'lb-weights-view'))
       .toEqual([expect.stringContaining(TOO_LARGE)]);
-    const ok = page.locator('lb-weights-view section[data-tag="templates/ok"] figure');
+    const ok = viewer.page.locator('lb-weights-view section[data-tag="templates/ok"] figure');
     await expect.poll(() => ok.count()).toBe(2);
   });
 
   it("shows a divergence tag's error while the job's other charts draw", async () => {
-    await page.goto(`${server.url}/?view=workers&run=job/global&run=job/worker-0&run=job/worker-1`);
+    await viewer.page.goto(
+      `${viewer.url}/?view=workers&run=job/global&run=job/worker-0&run=job/worker-1`,
+    );
     await expect
-      .poll(() => errors(page, 'lb-workers-view'))
+      .poll(() => errors(viewer.page, 'lb-workers-view'))
       .toEqual([expect.stringContaining(TOO_LARGE)]);
-    await expect.poll(() => page.locator('lb-line-chart[data-layer="ok"]').count()).toBe(1);
-    await screenshot(page, 'partial-workers');
+    await expect.poll(() => viewer.page.locator('lb-line-chart[data-layer="ok"]').count()).toBe(1);
+    await screenshot(viewer.page, 'partial-workers');
   });
 
   it('logs nothing in the page but the refused requests themselves', () => {
-    const others = browser.pageErrors.filter(
+    const others = viewer.browser.pageErrors.filter(
       (error) => !/status of 431|ERR_CONNECTION_RESET/.test(error),
     );
     expect(others).toEqual([]);

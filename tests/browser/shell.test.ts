@@ -1,18 +1,10 @@
 // The viewer in a real browser against the real server, on a logdir written by lensboard's writer.
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { SummaryWriter } from '../../writer/index.js';
-import {
-  inkedPixels,
-  launchBrowser,
-  screenshot,
-  startServer,
-  tempLogdir,
-  type Browser,
-  type RunningServer,
-} from './harness.js';
+import { inkedPixels, screenshot } from './harness.js';
+import { useViewer } from './viewer-fixture.js';
 
 const WALL = 1_700_000_000;
 
@@ -83,163 +75,156 @@ function stepShown(page: Page) {
 }
 
 describe('viewer shell', () => {
-  let logdir: string;
-  let server: RunningServer;
-  let browser: Browser;
-  let page: Page;
-
-  beforeAll(async () => {
-    logdir = tempLogdir('shell');
-    await writeLogdir(logdir);
-    server = await startServer(logdir);
-    browser = await launchBrowser();
-    page = browser.page;
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    rmSync(logdir, { recursive: true, force: true });
-  });
+  const viewer = useViewer('shell', writeLogdir);
 
   it('lists every run and groups a distributed job with its global run and workers', async () => {
-    await page.goto(`${server.url}/`);
-    const runs = page.locator('lb-run-sidebar label[data-run]');
+    await viewer.page.goto(`${viewer.url}/`);
+    const runs = viewer.page.locator('lb-run-sidebar label[data-run]');
     await expect
       .poll(() => runs.evaluateAll((labels) => labels.map((l) => l.getAttribute('data-run'))))
       .toEqual(['job/global', 'job/worker-0', 'job/worker-1', 'alpha', 'beta']);
     await expect
-      .poll(() => page.locator('lb-run-sidebar .job > label').first().textContent())
+      .poll(() => viewer.page.locator('lb-run-sidebar .job > label').first().textContent())
       .toContain('2 workers');
-    await screenshot(page, 'shell-runs');
+    await screenshot(viewer.page, 'shell-runs');
   });
 
   it('draws one chart per scalar tag with every selected run overlaid', async () => {
-    await page.goto(`${server.url}/?run=alpha&run=beta`);
-    const charts = page.locator('lb-scalars-view section[data-tag]');
+    await viewer.page.goto(`${viewer.url}/?run=alpha&run=beta`);
+    const charts = viewer.page.locator('lb-scalars-view section[data-tag]');
     await expect
       .poll(() => charts.evaluateAll((s) => s.map((e) => e.getAttribute('data-tag'))))
       .toEqual(['accuracy', 'edge/values', 'loss', 'single/point']);
     await expect
-      .poll(async () => (await inkedPixels(page, 'lb-scalar-chart')).every((n) => n > 500))
+      .poll(async () => (await inkedPixels(viewer.page, 'lb-scalar-chart')).every((n) => n > 500))
       .toBe(true);
-    await screenshot(page, 'shell-scalars');
+    await screenshot(viewer.page, 'shell-scalars');
   });
 
   it('keeps the step control on a step when a tag is focused whose steps are all steps', async () => {
     // loss of alpha and beta spans steps 0..49, as every tag of the two runs together
     // does: the focused tag's report equals the one before the focus.
-    await page.goto(`${server.url}/?run=alpha&run=beta`);
-    await expect.poll(() => stepShown(page).textContent()).toContain('showing step 49');
-    const slider = page.locator('lb-step-control input[type="range"]');
+    await viewer.page.goto(`${viewer.url}/?run=alpha&run=beta`);
+    await expect.poll(() => stepShown(viewer.page).textContent()).toContain('showing step 49');
+    const slider = viewer.page.locator('lb-step-control input[type="range"]');
 
-    await page.locator('section[data-tag="loss"] h3 button').click();
-    await expect.poll(() => page.url()).toContain('tag=loss');
-    await expect.poll(() => stepShown(page).textContent()).toContain('showing step 49');
+    await viewer.page.locator('section[data-tag="loss"] h3 button').click();
+    await expect.poll(() => viewer.page.url()).toContain('tag=loss');
+    await expect.poll(() => stepShown(viewer.page).textContent()).toContain('showing step 49');
     expect(await slider.isDisabled()).toBe(false);
 
     // And again when the focus is dropped.
-    await page.locator('section[data-tag="loss"] h3 button').click();
-    await expect.poll(() => page.url()).not.toContain('tag=loss');
-    await expect.poll(() => stepShown(page).textContent()).toContain('showing step 49');
+    await viewer.page.locator('section[data-tag="loss"] h3 button').click();
+    await expect.poll(() => viewer.page.url()).not.toContain('tag=loss');
+    await expect.poll(() => stepShown(viewer.page).textContent()).toContain('showing step 49');
     expect(await slider.isDisabled()).toBe(false);
   });
 
   it("shows a run's largest step in the sidebar, not the step of text logged last", async () => {
     // alpha's last event is text at step 0; its scalars reach step 49.
-    await page.goto(`${server.url}/?run=alpha`);
-    const badge = page.locator('lb-run-sidebar label[data-run="alpha"] .badge');
+    await viewer.page.goto(`${viewer.url}/?run=alpha`);
+    const badge = viewer.page.locator('lb-run-sidebar label[data-run="alpha"] .badge');
     await expect.poll(() => badge.textContent()).toBe('step 49');
   });
 
   it('marks NaN and Infinity apart and names them, never drawing them as 0 (B22)', async () => {
-    const note = page.locator('section[data-tag="edge/values"] lb-scalar-chart .note');
+    const note = viewer.page.locator('section[data-tag="edge/values"] lb-scalar-chart .note');
     await expect
       .poll(() => note.textContent())
       .toContain('Not finite: 2 NaN (◆ top), 1 +Infinity (▲ top) at step 0, 2, 4');
   });
 
   it('draws a one-point series as a marker, also in a reused chart (B22)', async () => {
-    await page.goto(`${server.url}/?run=alpha`);
-    const charts = page.locator('lb-scalars-view section[data-tag]');
+    await viewer.page.goto(`${viewer.url}/?run=alpha`);
+    const charts = viewer.page.locator('lb-scalars-view section[data-tag]');
     await expect.poll(() => charts.count()).toBe(4);
-    const swatch = page.locator('lb-run-sidebar label[data-run="alpha"] .swatch');
+    const swatch = viewer.page.locator('lb-run-sidebar label[data-run="alpha"] .swatch');
     const color = await swatch.evaluate((el) => getComputedStyle(el).backgroundColor);
 
     // The filter leaves one chart: the element that drew `accuracy` now draws `single/point`.
-    await page.locator('lb-scalars-view input[placeholder="regular expression"]').fill('single');
+    await viewer.page
+      .locator('lb-scalars-view input[placeholder="regular expression"]')
+      .fill('single');
     await expect.poll(() => charts.count()).toBe(1);
-    await expect.poll(() => pixelsOfColor(page, 'lb-scalar-chart', color)).toBeGreaterThan(12);
-    await screenshot(page, 'shell-single-point');
+    await expect
+      .poll(() => pixelsOfColor(viewer.page, 'lb-scalar-chart', color))
+      .toBeGreaterThan(12);
+    await screenshot(viewer.page, 'shell-single-point');
   });
 
   it('shows the image of the pinned step and moves one loaded sample per arrow key', async () => {
-    await page.goto(`${server.url}/?view=images&run=alpha`);
-    const image = page.locator('lb-images-view img');
+    await viewer.page.goto(`${viewer.url}/?view=images&run=alpha`);
+    const image = viewer.page.locator('lb-images-view img');
     await expect.poll(() => image.getAttribute('alt')).toContain('step 40');
     await expect
-      .poll(() => page.locator('lb-step-control .muted').textContent())
+      .poll(() => viewer.page.locator('lb-step-control .muted').textContent())
       .toContain('all 5 steps loaded');
 
-    const typed = page.locator('lb-step-control input[type="text"]');
+    const typed = viewer.page.locator('lb-step-control input[type="text"]');
     await typed.fill('25');
     await typed.press('Enter');
     await expect.poll(() => image.getAttribute('alt')).toContain('step 20');
-    await expect.poll(() => stepShown(page).textContent()).toContain('showing step 20');
-    expect(page.url()).toContain('step=25');
+    await expect.poll(() => stepShown(viewer.page).textContent()).toContain('showing step 20');
+    expect(viewer.page.url()).toContain('step=25');
 
-    await page.locator('lb-step-control input[type="range"]').press('ArrowRight');
+    await viewer.page.locator('lb-step-control input[type="range"]').press('ArrowRight');
     await expect.poll(() => image.getAttribute('alt')).toContain('step 30');
-    await screenshot(page, 'shell-images-step');
+    await screenshot(viewer.page, 'shell-images-step');
 
-    await page.locator('lb-step-control button').click();
+    await viewer.page.locator('lb-step-control button').click();
     await expect.poll(() => image.getAttribute('alt')).toContain('step 40');
-    expect(page.url()).not.toContain('step=');
+    expect(viewer.page.url()).not.toContain('step=');
   });
 
   it('restores a deep link exactly, and again after a reload', async () => {
-    await page.goto(`${server.url}/?view=histograms&run=alpha&step=2`);
+    await viewer.page.goto(`${viewer.url}/?view=histograms&run=alpha&step=2`);
     const check = async () => {
       await expect
-        .poll(() => page.locator('nav a[aria-current="page"]').textContent())
+        .poll(() => viewer.page.locator('nav a[aria-current="page"]').textContent())
         .toBe('Histograms');
-      await expect.poll(() => stepShown(page).textContent()).toContain('showing step 2');
-      const ticked = page.locator('lb-run-sidebar label[data-run] input:checked');
+      await expect.poll(() => stepShown(viewer.page).textContent()).toContain('showing step 2');
+      const ticked = viewer.page.locator('lb-run-sidebar label[data-run] input:checked');
       await expect.poll(() => ticked.count()).toBe(1);
       await expect
-        .poll(async () => (await inkedPixels(page, 'lb-histogram-chart')).every((n) => n > 500))
+        .poll(async () =>
+          (await inkedPixels(viewer.page, 'lb-histogram-chart')).every((n) => n > 500),
+        )
         .toBe(true);
     };
     await check();
-    await page.reload();
+    await viewer.page.reload();
     await check();
-    await screenshot(page, 'shell-histograms-deeplink');
+    await screenshot(viewer.page, 'shell-histograms-deeplink');
   });
 
   it('shows text as text: markup is not interpreted and whitespace is kept', async () => {
-    await page.goto(`${server.url}/?view=text&run=alpha`);
-    const pre = page.locator('lb-text-view pre');
+    await viewer.page.goto(`${viewer.url}/?view=text&run=alpha`);
+    const pre = viewer.page.locator('lb-text-view pre');
     await expect.poll(() => pre.textContent()).toBe('first  note\n  indented <b>not bold</b>');
-    expect(await page.locator('lb-text-view b').count()).toBe(0);
+    expect(await viewer.page.locator('lb-text-view b').count()).toBe(0);
   });
 
   it("shows an event appended during the test without a reload, keeping one's place", async () => {
-    await page.goto(`${server.url}/?run=alpha&smoothing=0.3`);
-    await expect.poll(() => page.locator('lb-scalars-view section[data-tag]').count()).toBe(4);
-    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+    await viewer.page.goto(`${viewer.url}/?run=alpha&smoothing=0.3`);
+    await expect
+      .poll(() => viewer.page.locator('lb-scalars-view section[data-tag]').count())
+      .toBe(4);
+    await viewer.page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
 
-    const late = new SummaryWriter(join(logdir, 'alpha'));
+    const late = new SummaryWriter(join(viewer.logdir, 'alpha'));
     for (let step = 50; step < 60; step++) late.scalar('late/metric', step, step, WALL + step);
     await late.close();
 
-    const tag = page.locator('lb-scalars-view section[data-tag="late/metric"]');
+    const tag = viewer.page.locator('lb-scalars-view section[data-tag="late/metric"]');
     await expect.poll(() => tag.count(), { timeout: 15_000 }).toBe(1);
-    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
-    expect(page.url()).toContain('smoothing=0.3');
-    await screenshot(page, 'shell-live');
+    expect(
+      await viewer.page.evaluate(() => (window as unknown as { marker?: number }).marker),
+    ).toBe(42);
+    expect(viewer.page.url()).toContain('smoothing=0.3');
+    await screenshot(viewer.page, 'shell-live');
   });
 
   it('logs no errors in the page', () => {
-    expect(browser.pageErrors).toEqual([]);
+    expect(viewer.browser.pageErrors).toEqual([]);
   });
 });

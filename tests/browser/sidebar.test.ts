@@ -3,20 +3,13 @@
  * what the run holds, long names wrap where a person reads a break, and runs
  * whose names are alike still get colours of their own.
  */
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SummaryWriter } from '../../writer/index.js';
 import { EVENTS_FILE, fileVersion, writeEvents } from '../helpers/events.js';
-import {
-  launchBrowser,
-  screenshot,
-  startServer,
-  tempLogdir,
-  type Browser,
-  type RunningServer,
-} from './harness.js';
+import { screenshot } from './harness.js';
+import { useViewer } from './viewer-fixture.js';
 
 const LONG_NAME = 'a_very_long_run_name_with_underscores/and-dashes-in-it-too/version_12345';
 const ODD = ['odd/-dash', 'odd/pct%20x', 'odd/q?x=1'];
@@ -79,57 +72,47 @@ function breaksOf(page: Page, run: string): Promise<string[]> {
 }
 
 describe('the run sidebar', () => {
-  let logdir: string;
-  let server: RunningServer;
-  let browser: Browser;
-  let page: Page;
+  const viewer = useViewer('sidebar', writeLogdir);
 
   beforeAll(async () => {
-    logdir = tempLogdir('sidebar');
-    await writeLogdir(logdir);
-    server = await startServer(logdir);
-    browser = await launchBrowser();
-    page = browser.page;
-    await page.goto(`${server.url}/`);
-    await badge(page, 'starting').waitFor();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (logdir) rmSync(logdir, { recursive: true, force: true });
+    await viewer.page.goto(`${viewer.url}/`);
+    await badge(viewer.page, 'starting').waitFor();
   });
 
   it('says a run of hparams only holds hparams, not that it has no data yet', async () => {
-    await expect.poll(() => badge(page, 'keras-trial').textContent()).toBe('hparams only');
-    expect(await badge(page, 'keras-trial').getAttribute('title')).toBe(
+    await expect.poll(() => badge(viewer.page, 'keras-trial').textContent()).toBe('hparams only');
+    expect(await badge(viewer.page, 'keras-trial').getAttribute('title')).toBe(
       'Holds hparams only, which no view of lensboard draws.',
     );
-    await screenshot(page, 'sidebar-badges');
+    await screenshot(viewer.page, 'sidebar-badges');
   });
 
   it('points a run without values of its own to the sub-run that holds its data', async () => {
-    await expect.poll(() => badge(page, 'torch-search').textContent()).toBe('data in a sub-run');
-    expect(await badge(page, 'torch-search/1771595857.32').textContent()).toBe('hparams only');
+    await expect
+      .poll(() => badge(viewer.page, 'torch-search').textContent())
+      .toBe('data in a sub-run');
+    expect(await badge(viewer.page, 'torch-search/1771595857.32').textContent()).toBe(
+      'hparams only',
+    );
   });
 
   it('says "no data yet" of a run with no values at all, and the step of one with scalars', async () => {
-    await expect.poll(() => badge(page, 'starting').textContent()).toBe('no data yet');
-    expect(await badge(page, 'odd/-dash').textContent()).toBe('step 2');
+    await expect.poll(() => badge(viewer.page, 'starting').textContent()).toBe('no data yet');
+    expect(await badge(viewer.page, 'odd/-dash').textContent()).toBe('step 2');
   });
 
   it('wraps a long run name only after a /, - or _ and shows it whole as a tooltip', async () => {
-    const breaks = await breaksOf(page, LONG_NAME);
+    const breaks = await breaksOf(viewer.page, LONG_NAME);
     expect(breaks.length).toBeGreaterThan(0);
     for (const char of breaks) expect('/-_.').toContain(char);
-    const name = page.locator(`lb-run-sidebar label[data-run="${LONG_NAME}"] .name`);
+    const name = viewer.page.locator(`lb-run-sidebar label[data-run="${LONG_NAME}"] .name`);
     expect(await name.getAttribute('title')).toBe(LONG_NAME);
   });
 
   it('gives runs whose names are alike colours of their own', async () => {
     const colors = await Promise.all(
       ODD.map((run) =>
-        page
+        viewer.page
           .locator(`lb-run-sidebar label[data-run="${run}"] .swatch`)
           .evaluate((swatch) => getComputedStyle(swatch).backgroundColor),
       ),
@@ -138,6 +121,6 @@ describe('the run sidebar', () => {
   });
 
   it('logs no errors in the page', () => {
-    expect(browser.pageErrors).toEqual([]);
+    expect(viewer.browser.pageErrors).toEqual([]);
   });
 });

@@ -4,19 +4,12 @@
  * control follows its steps, a click on a heading focuses that tag, and a tag
  * the runs never logged is reported like a malformed link parameter.
  */
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SummaryWriter } from '../../writer/index.js';
-import {
-  launchBrowser,
-  screenshot,
-  startServer,
-  tempLogdir,
-  type Browser,
-  type RunningServer,
-} from './harness.js';
+import { screenshot } from './harness.js';
+import { useViewer } from './viewer-fixture.js';
 
 /** Enough tags that the last one starts below the first screen. */
 const TAGS = Array.from({ length: 12 }, (_, i) => `notes/${String(i).padStart(2, '0')}`);
@@ -35,49 +28,32 @@ function section(page: Page, tag: string) {
 }
 
 describe('the Text view and a linked tag', () => {
-  let logdir: string;
-  let server: RunningServer;
-  let browser: Browser;
-  let page: Page;
-
-  beforeAll(async () => {
-    logdir = tempLogdir('text-tag');
-    await writeLogdir(logdir);
-    server = await startServer(logdir);
-    browser = await launchBrowser();
-    page = browser.page;
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (logdir) rmSync(logdir, { recursive: true, force: true });
-  });
+  const viewer = useViewer('text-tag', writeLogdir);
 
   it("outlines the linked tag's panel, brings it into view and follows its steps", async () => {
-    await page.goto(`${server.url}/?view=text&tag=${encodeURIComponent(LAST)}`);
-    await expect.poll(() => section(page, LAST).getAttribute('class')).toBe('focused');
-    await expect.poll(() => section(page, LAST).isVisible()).toBe(true);
-    await expect.poll(() => inViewport(page, LAST)).toBe(true);
-    expect(await inViewport(page, TAGS[0])).toBe(false);
+    await viewer.page.goto(`${viewer.url}/?view=text&tag=${encodeURIComponent(LAST)}`);
+    await expect.poll(() => section(viewer.page, LAST).getAttribute('class')).toBe('focused');
+    await expect.poll(() => section(viewer.page, LAST).isVisible()).toBe(true);
+    await expect.poll(() => inViewport(viewer.page, LAST)).toBe(true);
+    expect(await inViewport(viewer.page, TAGS[0])).toBe(false);
     await expect
-      .poll(() => page.locator('lb-step-control .muted').textContent())
+      .poll(() => viewer.page.locator('lb-step-control .muted').textContent())
       .toContain('all 1 step loaded');
-    expect(await page.locator('lb-text-view section.focused').count()).toBe(1);
-    await screenshot(page, 'text-linked-tag');
+    expect(await viewer.page.locator('lb-text-view section.focused').count()).toBe(1);
+    await screenshot(viewer.page, 'text-linked-tag');
   });
 
   it('focuses a tag whose heading is clicked, and puts it in the link', async () => {
-    await page.goto(`${server.url}/?view=text`);
-    await section(page, TAGS[1]).locator('h3 button').click();
-    await expect.poll(() => section(page, TAGS[1]).getAttribute('class')).toBe('focused');
-    expect(new URL(page.url()).searchParams.get('tag')).toBe(TAGS[1]);
+    await viewer.page.goto(`${viewer.url}/?view=text`);
+    await section(viewer.page, TAGS[1]).locator('h3 button').click();
+    await expect.poll(() => section(viewer.page, TAGS[1]).getAttribute('class')).toBe('focused');
+    expect(new URL(viewer.page.url()).searchParams.get('tag')).toBe(TAGS[1]);
   });
 
   it('reports a linked tag the runs never logged, like a malformed parameter', async () => {
-    await page.goto(`${server.url}/?view=text&tag=notes/99`);
+    await viewer.page.goto(`${viewer.url}/?view=text&tag=notes/99`);
     await expect
-      .poll(() => page.locator('[data-testid="link-problem"]').textContent())
+      .poll(() => viewer.page.locator('[data-testid="link-problem"]').textContent())
       .toContain('Link ignored unknown tag: "notes/99" (want one of notes/00, notes/01');
   });
 });
