@@ -125,3 +125,16 @@ export const tagHeadingStyles = css`
     overflow: hidden;
   }
 `;
+
+/**
+ * A panel's tag as a heading that focuses it: pressed, the step control follows
+ * that tag's steps; pressed again, all tags' steps. Styled by tagHeadingStyles.
+ */
+export function focusTagHeading(tag: string, focused: boolean, toggle: () => void) {
+  const hint = `${tag}\nFocus this tag: the step control follows its steps`;
+  return html`<h3>
+    <button title=${hint} aria-pressed=${focused} @click=${toggle}>
+      <span class="tag">${tag}</span>
+    </button>
+  </h3>`;
+}

@@ -16,6 +16,7 @@ import { DEFAULT_SMOOTHING, X_AXES, type XAxis } from '../view-state.js';
 import {
   emptyMessage,
   errorMessage,
+  focusTagHeading,
   quoted,
   renderTask,
   runFailuresMessage,
@@ -193,13 +194,8 @@ export class LbScalarsView extends ViewElement {
   private renderChart(panel: TagPanel<ScalarPoint>, options: PlotOptions) {
     const focused = panel.tag === this.state.tag;
     const focus = () => this.select({ tag: focused ? null : panel.tag });
-    const hint = `${panel.tag}\nFocus this tag: the step control follows its steps`;
     return html`<section class=${focused ? 'focused' : ''} data-tag=${panel.tag}>
-      <h3>
-        <button title=${hint} aria-pressed=${focused} @click=${focus}>
-          <span class="tag">${panel.tag}</span>
-        </button>
-      </h3>
+      ${focusTagHeading(panel.tag, focused, focus)}
       ${panel.failures.map(({ run, error }) =>
         errorMessage(`this tag of run ${quoted(run)}`, error),
       )}

@@ -14,6 +14,7 @@ import { runColors } from '../lib/run-colors.js';
 import {
   emptyMessage,
   errorMessage,
+  focusTagHeading,
   quoted,
   renderTask,
   runFailuresMessage,
@@ -116,13 +117,8 @@ export class LbTextView extends ViewElement {
   private renderPanel(panel: TagPanel<TextEntry>) {
     const focused = panel.tag === this.state.tag;
     const focus = () => this.select({ tag: focused ? null : panel.tag });
-    const hint = `${panel.tag}\nFocus this tag: the step control follows its steps`;
     return html`<section class=${focused ? 'focused' : ''} data-tag=${panel.tag}>
-      <h3>
-        <button title=${hint} aria-pressed=${focused} @click=${focus}>
-          <span class="tag">${panel.tag}</span>
-        </button>
-      </h3>
+      ${focusTagHeading(panel.tag, focused, focus)}
       ${panel.series.map((series) => this.renderRun(series))}
       ${panel.failures.map(({ run, error }) =>
         errorMessage(`the text of run ${quoted(run)}`, error),
