@@ -64,6 +64,21 @@ export function runFailuresMessage(
 }
 
 /**
+ * A view's tag panels after the runs whose tag lists failed, or, with no panel,
+ * that the selected runs (the others, when some failed) have no `noun` tags yet.
+ */
+export function panelsOrEmpty(
+  runFailures: readonly { run: string; error: unknown }[],
+  count: number,
+  noun: string,
+  panels: () => unknown,
+): TemplateResult {
+  const other = runFailures.length ? 'other ' : '';
+  return html`${runFailuresMessage(runFailures)}
+  ${count ? panels() : emptyMessage(`No ${noun} tags in the ${other}selected runs yet.`)}`;
+}
+
+/**
  * Renders a task's every status. `what` names the data in messages ("scalars of
  * 3 runs"); `complete` may return `nothing` only if it has said why elsewhere.
  */

@@ -16,7 +16,7 @@ import {
   errorMessage,
   quoted,
   renderTask,
-  runFailuresMessage,
+  panelsOrEmpty,
   statusStyles,
   tagHeadingStyles,
 } from '../components/status.js';
@@ -79,13 +79,12 @@ export class LbHistogramsView extends ViewElement {
   }
 
   private renderPanels({ panels, runFailures }: LoadedPanels<HistogramEntry>) {
-    const other = runFailures.length ? 'other ' : '';
-    return html`${runFailuresMessage(runFailures)}
-    ${
-      panels.length
-        ? html`<div class="grid">${panels.flatMap((panel) => this.renderPanel(panel))}</div>`
-        : emptyMessage(`No histogram tags in the ${other}selected runs yet.`)
-    }`;
+    return panelsOrEmpty(
+      runFailures,
+      panels.length,
+      'histogram',
+      () => html`<div class="grid">${panels.flatMap((panel) => this.renderPanel(panel))}</div>`,
+    );
   }
 
   protected override updated(): void {

@@ -11,11 +11,10 @@ import { api } from '../api.js';
 import type { ImageEntry, Series, TagInfo } from '../api-types.js';
 import { runColors } from '../lib/run-colors.js';
 import {
-  emptyMessage,
   errorMessage,
   quoted,
   renderTask,
-  runFailuresMessage,
+  panelsOrEmpty,
   statusStyles,
   tagHeadingStyles,
 } from '../components/status.js';
@@ -129,13 +128,9 @@ export class LbImagesView extends ViewElement {
   }
 
   private renderPanels({ panels, runFailures }: LoadedPanels<ImageEntry>) {
-    const other = runFailures.length ? 'other ' : '';
-    return html`${runFailuresMessage(runFailures)}
-    ${
-      panels.length
-        ? panels.map((panel) => this.renderPanel(panel))
-        : emptyMessage(`No image tags in the ${other}selected runs yet.`)
-    }`;
+    return panelsOrEmpty(runFailures, panels.length, 'image', () =>
+      panels.map((panel) => this.renderPanel(panel)),
+    );
   }
 
   protected override updated(): void {

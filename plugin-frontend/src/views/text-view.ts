@@ -12,12 +12,11 @@ import { api } from '../api.js';
 import type { Series, TextEntry } from '../api-types.js';
 import { runColors } from '../lib/run-colors.js';
 import {
-  emptyMessage,
   errorMessage,
   focusTagHeading,
   quoted,
   renderTask,
-  runFailuresMessage,
+  panelsOrEmpty,
   statusStyles,
   tagHeadingStyles,
 } from '../components/status.js';
@@ -99,13 +98,9 @@ export class LbTextView extends ViewElement {
   }
 
   private renderPanels({ panels, runFailures }: LoadedPanels<TextEntry>) {
-    const other = runFailures.length ? 'other ' : '';
-    return html`${runFailuresMessage(runFailures)}
-    ${
-      panels.length
-        ? panels.map((panel) => this.renderPanel(panel))
-        : emptyMessage(`No text tags in the ${other}selected runs yet.`)
-    }`;
+    return panelsOrEmpty(runFailures, panels.length, 'text', () =>
+      panels.map((panel) => this.renderPanel(panel)),
+    );
   }
 
   protected override updated(): void {
